@@ -1,0 +1,21 @@
+{{ config(materialized='view') }}
+-- Every configured agency x every report year in coverage scope, with the report found (if any)
+with agencies as (select * from {{ ref('stg_registry__agencies') }}),
+years as (select * from {{ ref('int_year_spine') }} where in_coverage_scope),
+reports as (select * from {{ ref('int_reports__canonical') }})
+select
+    a.agency_id,
+    y.report_year,
+    a.kind                                          as agency_kind,
+    y.is_department_deadline_passed,
+    r.report_id,
+    r.document_id,
+    r.parse_status,
+    r.n_documents,
+    r.published_on,
+    case when r.report_id is null then 'missing'
+         when r.parse_status = 'parsed' then 'found'
+         else 'unparseable' end                     as status
+from agencies a
+cross join years y
+left join reports r on r.agency_id = a.agency_id and r.report_year = y.report_year

@@ -1,0 +1,129 @@
+-- Quality issues of canonical reports. Values are never changed because of them.
+--   source 'parser':    every fail / not_assessable check the parser recorded (V1-V4 ... in-report)
+--   source 'warehouse': cross-report checks computed here:
+--     V5 t3_carried_over_from_prev(Y) = t3_carried_to_next(Y-1), per applicant column (error)
+--     V6 t2_*_in_force(Y) = in_force(Y-1) + issued(Y) - repealed(Y), y2021 reports (warning)
+--     V7 t2_*_items_prev_year(Y) = items_prev_year(Y-1) + items_change(Y-1), y2019 reports (warning)
+with canon as (select * from {{ ref('int_reports__canonical') }}),
+{%- set applicants = ['natural_person', 'commercial_enterprise', 'research_institution', 'social_welfare_org',
+                      'legal_service_org', 'other_org', 'total'] -%}
+{%- set v7_items = ['license', 'other_service', 'penalty', 'coercion', 'fee'] -%}
+{%- set codes = [] -%}
+{%- for a in applicants -%}{%- do codes.extend(['t3_carried_over_from_prev__' ~ a, 't3_carried_to_next__' ~ a]) -%}{%- endfor -%}
+{%- for i in ['regulation', 'normative_doc'] -%}{%- do codes.extend(['t2_' ~ i ~ '_in_force', 't2_' ~ i ~ '_issued', 't2_' ~ i ~ '_repealed']) -%}{%- endfor -%}
+{%- for i in v7_items -%}{%- do codes.extend(['t2_' ~ i ~ '_items_prev_year', 't2_' ~ i ~ '_items_change']) -%}{%- endfor %}
+-- the metrics the cross-report checks compare, read once
+mv as materialized (
+    select report_id, agency_id, report_year, document_id, template_era, metric_code, value
+    from {{ ref('fct_disclosure_metric') }}
+    where metric_code in ('{{ codes | join("', '") }}')
+),
+parser_issues as (
+    select
+        c.report_id, c.agency_id, c.report_year, c.document_id,
+        k.check_code, k.status, k.detail,
+        'parser' as source,
+        case when k.check_code like 't3\_identity%' escape '\' then 'V1'
+             when k.check_code like 't3\_result\_total%' escape '\' then 'V2'
+             when k.check_code like 't3\_col\_sum%' escape '\' then 'V3'
+             when k.check_code like 't4\_sum%' escape '\' then 'V4' end as rule_id,
+        case when k.status = 'fail' then 'error' else 'info' end as severity
+    from {{ ref('stg_parse__checks') }} k
+    join canon c using (document_id)
+    where k.status in ('fail', 'not_assessable')
+),
+v5_wide as (
+    select agency_id, report_year, report_id, document_id,
+           regexp_extract(metric_code, '__([a-z_]+)$', 1) as applicant,
+           max(value) filter (where metric_code like 't3\_carried\_over\_from\_prev\_\_%' escape '\') as carried_over,
+           max(value) filter (where metric_code like 't3\_carried\_to\_next\_\_%' escape '\')        as carried_to_next
+    from mv
+    where metric_code like 't3\_carried\_%' escape '\'
+    group by all
+),
+v5 as (
+    select
+        cur.report_id, cur.agency_id, cur.report_year, cur.document_id,
+        'v5_carried_over__' || cur.applicant as check_code,
+        'fail' as status,
+        format('t3_carried_over_from_prev__{} ({}) = {} but t3_carried_to_next__{} ({}) = {}',
+               cur.applicant, cur.report_year, cur.carried_over,
+               cur.applicant, prev.report_year, prev.carried_to_next) as detail,
+        'warehouse' as source, 'V5' as rule_id, 'error' as severity
+    from v5_wide cur
+    join v5_wide prev
+      on prev.agency_id = cur.agency_id
+     and prev.report_year = cur.report_year - 1
+     and prev.applicant = cur.applicant
+    where cur.carried_over is not null and prev.carried_to_next is not null
+      and cur.carried_over <> prev.carried_to_next
+),
+v6_wide as (
+    select agency_id, report_year, report_id, document_id, template_era,
+           regexp_extract(metric_code, '^t2_(regulation|normative_doc)_(in_force|issued|repealed)$', 1) as item,
+           max(value) filter (where metric_code like '%\_in\_force' escape '\') as in_force,
+           max(value) filter (where metric_code like '%\_issued' escape '\')   as issued,
+           max(value) filter (where metric_code like '%\_repealed' escape '\') as repealed
+    from mv
+    where template_era = 'y2021'
+      and regexp_matches(metric_code, '^t2_(regulation|normative_doc)_(in_force|issued|repealed)$')
+    group by all
+),
+v6 as (
+    select
+        cur.report_id, cur.agency_id, cur.report_year, cur.document_id,
+        'v6_in_force__' || cur.item as check_code,
+        'fail' as status,
+        format('in_force({}) = {} but in_force({}) + issued - repealed = {} + {} - {} = {}',
+               cur.report_year, cur.in_force, prev.report_year, prev.in_force, cur.issued, cur.repealed,
+               prev.in_force + cur.issued - cur.repealed) as detail,
+        'warehouse' as source, 'V6' as rule_id, 'warning' as severity
+    from v6_wide cur
+    join v6_wide prev on prev.agency_id = cur.agency_id and prev.report_year = cur.report_year - 1 and prev.item = cur.item
+    where cur.in_force is not null and prev.in_force is not null
+      and cur.issued is not null and cur.repealed is not null
+      and cur.in_force <> prev.in_force + cur.issued - cur.repealed
+),
+v7_wide as (
+    select agency_id, report_year, report_id, document_id,
+           regexp_extract(metric_code, '^t2_(.+)_items_(prev_year|change)$', 1) as item,
+           max(value) filter (where metric_code like '%\_items\_prev\_year' escape '\') as prev_year_items,
+           max(value) filter (where metric_code like '%\_items\_change' escape '\')    as items_change
+    from mv
+    where template_era = 'y2019'
+      and regexp_matches(metric_code, '^t2_(.+)_items_(prev_year|change)$')
+    group by all
+),
+v7 as (
+    select
+        cur.report_id, cur.agency_id, cur.report_year, cur.document_id,
+        'v7_items_prev_year__' || cur.item as check_code,
+        'fail' as status,
+        format('items_prev_year({}) = {} but items_prev_year({}) + items_change({}) = {} + {} = {}',
+               cur.report_year, cur.prev_year_items, prev.report_year, prev.report_year,
+               prev.prev_year_items, prev.items_change, prev.prev_year_items + prev.items_change) as detail,
+        'warehouse' as source, 'V7' as rule_id, 'warning' as severity
+    from v7_wide cur
+    join v7_wide prev on prev.agency_id = cur.agency_id and prev.report_year = cur.report_year - 1 and prev.item = cur.item
+    where cur.prev_year_items is not null and prev.prev_year_items is not null and prev.items_change is not null
+      and cur.prev_year_items <> prev.prev_year_items + prev.items_change
+),
+allq as (
+    select * from parser_issues
+    union all by name select * from v5
+    union all by name select * from v6
+    union all by name select * from v7
+)
+select
+    cast(substr(md5(report_id || '|' || source || '|' || check_code), 1, 16) as varchar) as issue_id,
+    cast(report_id as varchar)      as report_id,
+    cast(check_code as varchar)     as check_code,
+    cast(status as varchar)         as status,
+    cast(detail as varchar)         as detail,
+    cast(source as varchar)         as source,
+    cast(severity as varchar)       as severity,
+    cast(rule_id as varchar)        as rule_id,
+    cast(agency_id as varchar)      as agency_id,
+    cast(report_year as integer)    as report_year,
+    cast(document_id as varchar)    as document_id
+from allq

@@ -1,0 +1,3 @@
+{{ config(severity='warn') }}
+-- parsed metric codes that are in no catalog (dim_metric keeps them, flagged)
+select metric_code from {{ ref('dim_metric') }} where not is_catalogued

@@ -1,0 +1,10 @@
+{#- the model has exactly count(left_model) x count(right_model [where right_where]) rows -#}
+{% test row_count_matches_grid(model, left_model, right_model, right_where=None) %}
+with expected as (
+    select (select count(*) from {{ left_model }})
+         * (select count(*) from {{ right_model }} {% if right_where %}where {{ right_where }}{% endif %}) as n
+), actual as (select count(*) as n from {{ model }})
+select expected.n as expected_rows, actual.n as actual_rows
+from expected, actual
+where expected.n <> actual.n
+{% endtest %}

@@ -1,0 +1,176 @@
+"""`govreports` — the command line of the pipeline.
+
+  govreports demo                      the whole pipeline against the embedded demo site
+  govreports run --sources FILE        crawl + parse + build for a registry
+  govreports parse PATH... --json      parse local documents (no network, no warehouse)
+  govreports sources check             is each source reachable, blocked, disallowed, empty?
+  govreports query "SQL"               read-only SQL on the warehouse, printed as a table
+  govreports export --format parquet|csv DIR   every mart as a file
+  govreports status                    what the last run did
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+err = Console(stderr=True)
+
+
+def _parse_targets(paths: list[str]) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
+        else:
+            out.append(p)
+    return out
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from pipelines.parse import UnreadableDocument, parse_path
+
+    failures = 0
+    for path in _parse_targets(args.paths):
+        try:
+            result = parse_path(path, agency=args.agency, year=args.year)
+        except UnreadableDocument as exc:
+            err.print(f"[red]error[/red]: {exc}")
+            failures += 1
+            continue
+        result = {"source": str(path), **result}
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            failed = [c["code"] for c in result.get("checks", []) if c.get("status") == "fail"]
+            print(f"{path}: {result.get('title')!r} {result.get('agency_name')} {result.get('report_year')} "
+                  f"{result.get('era')} metrics={len(result.get('metrics', []))} failed_checks={failed}")
+    return 1 if failures else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.runner import run_pipeline
+    from pipelines.summary import print_summary
+
+    run_pipeline(Path(args.sources))
+    print_summary()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pipelines.demo_run import run_demo
+
+    run_demo(seed=args.seed)
+    return 0
+
+
+def cmd_sources_check(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from pipelines.crawl import check_sources
+    from pipelines.sources.registry import load_registry
+
+    from pipelines.assets.settings import DEFAULT_SOURCES
+
+    registry = load_registry(Path(args.sources or DEFAULT_SOURCES))
+    table = Table(title=f"sources in {args.sources or DEFAULT_SOURCES}")
+    for col in ("source", "status", "reason"):
+        table.add_column(col)
+    for status in check_sources(registry):
+        row = status if isinstance(status, (tuple, list)) else (status.source_id, status.status, status.reason)
+        table.add_row(*[str(x or "") for x in row[:3]])
+    Console().print(table)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from pipelines.warehouse.db import connect
+
+    with connect(args.db, read_only=True) as con:
+        cur = con.execute(args.sql)
+        names = [d[0] for d in cur.description]
+        rows = cur.fetchmany(args.limit)
+    table = Table(*names)
+    for row in rows:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    Console().print(table)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.exports import export_marts
+
+    for path in export_marts(Path(args.dir), fmt=args.format, db=args.db):
+        print(path)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from pipelines.status import print_status
+
+    print_status(args.db)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govreports", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("parse", help="parse local documents and print what they say")
+    p.add_argument("paths", nargs="+", help="files or folders (HTML, TXT, PDF, DOCX)")
+    p.add_argument("--json", action="store_true", help="one JSON object per document, one per line")
+    p.add_argument("--agency", help="the agency, when the document does not name it")
+    p.add_argument("--year", type=int, help="the report year, when the document does not say it")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("run", help="crawl, parse and build the warehouse for a registry")
+    p.add_argument("--sources", required=True, help="registry YAML (see pipelines/sources/)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("demo", help="run the whole pipeline against the embedded demo site on 127.0.0.1")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("sources", help="registry tools")
+    ssub = p.add_subparsers(dest="sources_command", required=True)
+    c = ssub.add_parser("check", help="reachable / blocked / robots-disallowed / no reports found, per source")
+    c.add_argument("--sources", help="registry YAML (default: the Zhejiang registry)")
+    c.set_defaults(func=cmd_sources_check)
+
+    p = sub.add_parser("query", help="run read-only SQL on the warehouse")
+    p.add_argument("sql")
+    p.add_argument("--limit", type=int, default=200, help="rows to print (default 200)")
+    p.add_argument("--db", help="DuckDB file (default: GOVREPORTS_DUCKDB or data/warehouse.duckdb)")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("export", help="write every mart as Parquet or CSV files")
+    p.add_argument("dir")
+    p.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    p.add_argument("--db", help="DuckDB file (default: GOVREPORTS_DUCKDB or data/warehouse.duckdb)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("status", help="summarise the last run: sources, new reports, failures, quality")
+    p.add_argument("--db", help="DuckDB file (default: GOVREPORTS_DUCKDB or data/warehouse.duckdb)")
+    p.set_defaults(func=cmd_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except (FileNotFoundError, ValueError) as exc:  # bad path, bad registry: one clear line
+        err.print(f"[red]error[/red]: {exc}")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Data classes of the demo corpus."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# the document layouts (DemoDocument.layout)
+HTML_LAYOUTS = ("html_grid", "html_word", "html_flat_cells", "html_tab_rows")
+ALL_LAYOUTS = (*HTML_LAYOUTS, "pdf", "docx", "doc", "pdf_image")
+
+MEDIA_TYPES = {
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+}
+
+
+@dataclass
+class DemoDocument:
+    format: str                    # html | pdf | docx | doc
+    layout: str                    # one of ALL_LAYOUTS
+    filename: str                  # file name (attachments: the Content-Disposition name)
+    body: bytes                    # exactly the bytes served
+    media_type: str                # bare media type, e.g. text/html
+    encoding: str                  # utf-8 | gbk | utf-8-sig | binary
+    content_type: str = ""         # the Content-Type header served (may declare gb2312 or nothing)
+    host: str = ""                 # simulated host name (see sites.HOSTS)
+    path: str = ""                 # root-relative URL path (with query for xxgk / downfile)
+    role: str = "primary"          # primary | attachment | repost
+    expect_status: str = "parsed"  # parsed | no_tables | image_only | unsupported_format
+    oss_path: str | None = None    # also (or only) served on the OSS host at this path
+    urls: list[str] = field(default_factory=list)   # absolute URLs, set by the site builder
+
+
+@dataclass
+class DemoReport:
+    agency_id: str
+    agency_name: str               # canonical full name (catalog)
+    agency_as_printed: str         # how the report prints its agency ("" when the title names none)
+    report_year: int
+    era: str                       # pre2019 | y2019 | y2021 (of the printed tables)
+    title: str
+    published_on: dt.date
+    truth: dict[str, tuple]        # metric_code -> (value, value_raw, semantic)
+    narrative_truth: dict[str, tuple] = field(default_factory=dict)
+    documents: list[DemoDocument] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    expected_failing_checks: list[str] = field(default_factory=list)
+    expect_status: str = "parsed"
+    layout: str = ""               # layout of the primary document
+    host: str = ""                 # host of the primary document
+    family: str = ""               # site family of the primary host
+    flags: list[str] = field(default_factory=list)   # printed variants (fullwidth, blank_zeros …)
+    landing_path: str | None = None   # article page that links a non-HTML primary document
+    article_id: str = ""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.agency_id, self.report_year)
+
+    @property
+    def primary(self) -> DemoDocument:
+        return next(d for d in self.documents if d.role == "primary")
+
+
+@dataclass
+class Corpus:
+    seed: int
+    reports: list[DemoReport]
+    missing: list[tuple[str, int]]             # agency-years with no published report
+    agencies: list[dict]                       # catalog entries used (agencies.yaml rows)
+    years: tuple[int, int] = (2016, 2024)
+
+    def report(self, agency_id: str, year: int) -> DemoReport | None:
+        for r in self.reports:
+            if r.agency_id == agency_id and r.report_year == year:
+                return r
+        return None
+
+    def documents(self):
+        for r in self.reports:
+            for d in r.documents:
+                yield r, d

@@ -1,0 +1,82 @@
+"""Identities the tables carry themselves (report-templates.md §2.4 V1–V4).
+
+A failing check is recorded; values are never changed because of it.
+"""
+from __future__ import annotations
+
+from .catalog import APPLICANTS
+from .tables import T3_LEAVES_2019, T3_OTHER_SUBROWS, T3_ROW_KEYS
+
+EPS = 1e-6
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "blank"
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v)
+
+
+def _side(vals: list, total) -> str:
+    if len(vals) > 6:
+        blanks = vals.count(None)
+        return f"{_fmt(total)} (sum of {len(vals)} cells, {blanks} blank)"
+    return "+".join(_fmt(v) for v in vals)
+
+
+def compare(code: str, lhs: list, rhs: list) -> dict:
+    """lhs/rhs: operand values (None = blank / not applicable / absent)."""
+    lvals = [v for v in lhs if v is not None]
+    rvals = [v for v in rhs if v is not None]
+    if not lvals and not rvals:
+        return {"code": code, "status": "not_assessable", "detail": "all cells blank"}
+    ls, rs = sum(lvals), sum(rvals)
+    left = _side(lhs, ls) if lvals else "blank"
+    right = _side(rhs, rs) if rvals else "blank"
+    if not lvals or not rvals:
+        other = rs if not lvals else ls
+        if abs(other) > EPS:
+            return {"code": code, "status": "fail", "detail": f"{left} != {right}"}
+        return {"code": code, "status": "not_assessable", "detail": f"{left} vs {right}"}
+    ok = abs(ls - rs) <= EPS
+    return {"code": code, "status": "pass" if ok else "fail",
+            "detail": f"{left} {'=' if ok else '!='} {right}"}
+
+
+def _v2(other_rows: list[str]) -> list[tuple]:
+    return [(f"t3_result_total__{c}", [f"t3_res_total__{c}"],
+             [f"t3_{k}__{c}" for k in [*T3_LEAVES_2019, *other_rows]], (f"t3_res_total__{c}",))
+            for c in APPLICANTS]
+
+
+# operand codes, computed once: (check code, lhs codes, rhs codes, codes whose presence enables it)
+_V1 = [(f"t3_identity__{c}", [f"t3_new_received__{c}", f"t3_carried_over_from_prev__{c}"],
+        [f"t3_res_total__{c}", f"t3_carried_to_next__{c}"], (f"t3_new_received__{c}", f"t3_res_total__{c}"))
+       for c in APPLICANTS]
+_V2_ROW = _v2(["res_other"])               # 2019: （六）其他处理 is a leaf row
+_V2_SUBROWS = _v2(list(T3_OTHER_SUBROWS))  # 2021: its three sub-rows
+_V3 = [(f"t3_col_sum__{k}", [f"t3_{k}__{c}" for c in APPLICANTS[:-1]], [f"t3_{k}__total"], (f"t3_{k}__total",))
+       for k in T3_ROW_KEYS]
+_V4 = [(f"t4_sum__{b}", [f"t4_{b}_{c}" for c in ("maintained", "corrected", "other", "pending")],
+        [f"t4_{b}_total"], (f"t4_{b}_total",)) for b in ("review", "lit_direct", "lit_after_review")]
+
+
+def run_checks(metrics: dict, era: str | None) -> list[dict]:
+    """V1–V4 on metrics (code → (value, value_raw, semantic)), each where its cells were printed."""
+    def v(code):
+        m = metrics.get(code)
+        return None if m is None else m[0]
+
+    specs: list[tuple] = []
+    if era in ("y2019", "y2021"):
+        has_subrows = any(f"t3_{k}__total" in metrics for k in T3_OTHER_SUBROWS)
+        for a, b in zip(_V1, _V2_SUBROWS if has_subrows else _V2_ROW):
+            specs += (a, b)
+        specs += _V3
+    specs += _V4
+    out = []
+    for code, lhs, rhs, needs in specs:
+        if any(n in metrics for n in needs):
+            out.append(compare(code, [v(c) for c in lhs], [v(c) for c in rhs]))
+    return out

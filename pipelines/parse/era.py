@@ -1,0 +1,28 @@
+"""Template era from the tables' own headers, never from the year."""
+from __future__ import annotations
+
+
+Y2021_MARKS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "收费通知")
+Y2019_MARKS = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "采购项目数量", "采购总金额",
+               "政府集中采购", "其他对外管理服务")
+PRE_HEADERS = ("统计指标", "指标名称")
+PRE_VALUE_HEADERS = ("统计数", "本期实际", "历年累计", "计量单位")
+
+
+_SPACES = dict.fromkeys(map(ord, " \t\r\n\u3000\xa0"), None)
+
+
+def detect_era(rows) -> str | None:
+    cells = [c for row in rows for c in row if c and len(c) <= 60]
+    if not cells:
+        return None
+    # the marks are plain CJK words: removing spaces is enough (no NFKC pass over every cell)
+    text = "\x00" + "\x00".join(cells).translate(_SPACES) + "\x00"
+    y21 = sum(text.count(m) for m in Y2021_MARKS)
+    y19 = sum(text.count(m) for m in Y2019_MARKS) + text.count("\x00本年新\x00")
+    if y21 or y19:
+        return "y2021" if y21 > y19 else "y2019"
+    pre = sum(text.count("\x00" + h + "\x00") for h in PRE_HEADERS + PRE_VALUE_HEADERS)
+    if pre >= 2:
+        return "pre2019"
+    return None

@@ -1,0 +1,46 @@
+"""Span expansion: rows of (text, rowspan, colspan) → a rectangular grid.
+
+The origin cell keeps its text; the positions it covers hold None, so a merged label is read once
+and the value columns stay aligned.
+"""
+from __future__ import annotations
+
+MAX_SPAN = 60  # real tables never span more; guards against hostile markup
+
+
+def _span(v) -> int:
+    if v is None:
+        return 1
+    try:
+        n = int(str(v).strip() or 1)
+    except (TypeError, ValueError):
+        return 1
+    return 1 if n < 1 else min(n, MAX_SPAN)
+
+
+def expand(rows: list[list[tuple[str, object, object]]]) -> list[list[str | None]]:
+    grid: list[list[str | None]] = []
+    pending: dict[int, set[int]] = {}  # row -> columns covered by a rowspan from above
+    for r, cells in enumerate(rows):
+        covered = pending.pop(r, ())
+        out: list[str | None] = []
+        c = 0
+        for text, rowspan, colspan in cells:
+            while c in covered:
+                out.append(None)
+                c += 1
+            rs = _span(rowspan) if rowspan is not None else 1
+            cs = _span(colspan) if colspan is not None else 1
+            out.append(text)
+            if cs > 1:
+                out.extend([None] * (cs - 1))
+            for dr in range(1, rs):
+                pending.setdefault(r + dr, set()).update(range(c, c + cs))
+            c += cs
+        if covered:
+            last = max(covered)
+            while c <= last:
+                out.append(None if c in covered else "")
+                c += 1
+        grid.append(out)
+    return grid

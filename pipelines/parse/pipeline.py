@@ -1,0 +1,199 @@
+"""parse_document: sniff → read → era → match → checks → metadata."""
+from __future__ import annotations
+
+from .agencies import canonical
+from .agencies import from_text as agency_from_text
+from .catalog import METRICS, era_codes
+from .charset import decode
+from .checks import run_checks
+from .era import detect_era
+from .errors import UnreadableDocument
+from .meta import agency_from_body, agency_from_signature, agency_from_title, find_published, find_title, find_year
+from .model import Document
+from .narrative import narrative_metrics
+from .flat import rebuild_rows
+from .pre2019 import match_pre2019
+from .sniff import sniff
+from .tables import T3_OTHER_SUBROWS, Result, match_tables
+from .catalog import APPLICANTS
+
+PARSER_VERSION = "1.0.0"
+
+_LEGACY_NAMES = {"doc": ".doc", "wps": ".wps", "xls": ".xls", "et": ".et", "ppt": ".ppt", "dps": ".dps"}
+
+
+def _empty_result(status: str, warnings: list[str], agency=None, year=None) -> dict:
+    return {"title": None, "agency_name": canonical(None, hint=agency) if agency else None,
+            "agency_as_printed": None, "report_year": int(year) if year else None, "era": None,
+            "published_on": None, "metrics": [], "checks": [], "warnings": warnings,
+            "parse_status": status}
+
+
+def _read(data: bytes, kind: str, media_type: str | None) -> Document:
+    if kind == "pdf":
+        from .readers.pdf import read_pdf
+
+        return read_pdf(data)
+    if kind == "docx":
+        from .readers.docx import read_docx
+
+        return read_docx(data)
+    text, enc = decode(data, media_type)
+    if kind == "html":
+        from .readers.html import read_html
+
+        doc = read_html(text, data, enc)
+    else:
+        from .readers.text import read_text
+
+        doc = read_text(text)
+    if enc.endswith("+replace"):
+        doc.warnings.append(f"undecodable bytes replaced ({enc.split('+')[0]})")
+    return doc
+
+
+def _derive_other(res: Result, era: str | None) -> None:
+    """y2021: （六）其他处理 has no cells of its own (or blank ones) → the sum of its three sub-rows."""
+    if era != "y2021":
+        return
+    derived = []
+    # a filled-in table leaves zero cells blank; only an entirely blank one has nothing to sum
+    filled = any(res.metrics.get(f"t3_{k}__{c}", (None,))[0] is not None
+                 for k in T3_OTHER_SUBROWS for c in APPLICANTS)
+    for col in APPLICANTS:
+        code = f"t3_res_other__{col}"
+        row = res.metrics.get(code)
+        if row is not None and row[2] != "empty":
+            continue
+        parts = [res.metrics.get(f"t3_{k}__{col}") for k in T3_OTHER_SUBROWS]
+        if any(p is None for p in parts):
+            continue
+        nums = [p[0] for p in parts if p[0] is not None]
+        if not nums and not filled:  # an entirely blank table (a template) stays blank
+            res.metrics[code] = (None, "", "empty")
+            continue
+        total = sum(nums)
+        if isinstance(total, float) and total.is_integer():
+            total = int(total)
+        res.metrics[code] = (total, str(total), "zero" if total == 0 else "numeric")
+        derived.append(col)
+    if derived:
+        res.warnings.append("t3_res_other derived as the sum of its three sub-rows (" + ", ".join(derived) + ")")
+
+
+_ORDER = {c: i for i, c in enumerate(METRICS)}
+
+
+def _metric_list(metrics: dict) -> list[dict]:
+    n = len(_ORDER)
+    codes = sorted(metrics, key=lambda c: (_ORDER.get(c, n), c))
+    return [{"metric_code": c, "value": metrics[c][0], "value_raw": metrics[c][1], "semantic": metrics[c][2]}
+            for c in codes]
+
+
+def parse_document(data: bytes, *, filename: str | None = None, media_type: str | None = None,
+                   agency: str | None = None, year: int | None = None) -> dict:
+    if not data or not data.strip():
+        return _empty_result("not_a_report", ["empty document"], agency, year)
+    kind = sniff(data, filename, media_type)
+    if kind in ("legacy", "xlsx", "ofd", "rtf"):
+        ext = (filename or "").lower().rsplit(".", 1)[-1] if filename and "." in filename else kind
+        return _empty_result("unsupported_format", [
+            f"unsupported format ({_LEGACY_NAMES.get(ext, ext)}): convert to DOCX, PDF or HTML to parse it"],
+            agency, year)
+    if kind in ("zip", "binary") or kind.startswith("image:"):
+        raise UnreadableDocument(f"not a document ({kind.split(':')[-1]})")
+
+    doc = _read(data, kind, media_type)
+    warnings = list(doc.warnings)
+    res = Result()
+    era = detect_era(doc.rows)
+    if era == "pre2019":
+        match_pre2019(doc.rows, res)
+    elif era in ("y2019", "y2021"):
+        match_tables(doc.rows, era, res)
+    else:
+        match_tables(doc.rows, "y2019", res)
+        if res.metrics:
+            era = "y2021" if any(f"t3_{k}__total" in res.metrics for k in T3_OTHER_SUBROWS) else "y2019"
+        else:
+            match_pre2019(doc.rows, res)
+            if res.metrics:
+                era = "pre2019"
+    if not res.metrics and doc.blocks:
+        # tables flattened to one block per cell: rebuild the rows from the template's structure
+        rows = rebuild_rows(doc.blocks)
+        era = detect_era(rows) or era
+        if era == "pre2019":
+            match_pre2019(rows, res)
+        elif era in ("y2019", "y2021"):
+            match_tables(rows, era, res)
+        if res.metrics:
+            res.warnings.append("table cells had no row boundaries; rows rebuilt from the template labels")
+    _derive_other(res, era)
+    warnings.extend(res.warnings)
+
+    joiner = "" if doc.fmt == "pdf" else "\n"
+    text = joiner.join(doc.lines)
+    title = find_title(doc.lines, doc.meta)
+    report_year, year_source = find_year(title, text, year)
+    if year and report_year and int(year) != report_year:
+        warnings.append(f"--year {year} differs from the document's {report_year} ({year_source})")
+    printed = agency_from_title(title) or agency_from_body(doc.lines)
+    context = text + "\n" + "\n".join(str(doc.meta.get(k, "")) for k in ("site", "source", "title"))
+    agency_name = canonical(printed, context, hint=agency)
+    if agency_name is None and not agency:
+        signed = agency_from_signature(doc.lines)
+        agency_name = (canonical(signed, context) if signed else None) or agency_from_text(
+            text if printed is None else context)
+    if agency and printed:
+        inferred = canonical(printed, text)
+        if inferred and inferred != agency_name:
+            warnings.append(f"--agency {agency} differs from the document's {inferred}")
+    published = find_published(doc.lines, doc.rows, doc.meta)
+
+    table_metrics = dict(res.metrics)
+    metrics = dict(table_metrics)
+    for code, val in narrative_metrics(text).items():
+        metrics.setdefault(code, val)
+
+    if era in ("y2019", "y2021", "pre2019") and table_metrics:
+        expected = set(era_codes(era))
+        missing = sorted(expected - set(table_metrics))
+        if missing:
+            shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            warnings.append(f"{len(missing)} {era} metrics not found in the document: {shown}")
+
+    if doc.status == "image_only" and not table_metrics:
+        status = "image_only"
+    elif table_metrics:
+        status = "parsed"
+    elif doc.fmt == "html" and doc.n_images and len(text) < 300:
+        status = "image_only"
+        warnings.append("the page shows the report as images; OCR would be needed")
+    elif _looks_like_report(title, text):
+        status = "no_tables"
+        warnings.append("no statistics tables recognised")
+    else:
+        status = "not_a_report"
+        warnings.append("no annual-report title or tables found")
+    if title and "图片版" in title and not table_metrics:
+        status = "image_only"
+
+    return {
+        "title": title,
+        "agency_name": agency_name,
+        "agency_as_printed": printed,
+        "report_year": report_year,
+        "era": era,
+        "published_on": published,
+        "metrics": _metric_list(metrics),
+        "checks": run_checks(table_metrics, era),
+        "warnings": warnings,
+        "parse_status": status,
+    }
+
+
+def _looks_like_report(title: str | None, text: str) -> bool:
+    hay = (title or "") + text[:3000]
+    return ("公开" in hay) and any(w in hay for w in ("年度报告", "年报", "工作报告", "工作汇报", "年度工作"))

@@ -1,0 +1,178 @@
+"""HTML: the content container without page chrome, tables as span-expanded grids (lxml only)."""
+from __future__ import annotations
+
+import html as _html
+import re
+
+from lxml import etree
+
+from ..grid import expand
+from ..model import TABLE_MARK, Document, StreamBuilder
+
+_SKIP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "select", "button",
+         "textarea", "nav", "svg", "map")
+_MARK_START = re.compile(r"<!--[^>]{0,40}?ContentStart[^>]{0,40}?-->", re.I)
+_MARK_END = re.compile(r"<!--[^>]{0,40}?ContentEnd[^>]{0,40}?-->", re.I)
+_META = re.compile(r"<meta\b[^>]*>", re.I)
+_ATTR = re.compile(r"""([a-zA-Z\-:]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_PUBLISHED = re.compile(
+    r"(?:发布时间|发布日期|公开日期|发表时间|发文时间)\s*[:：]?\s*(?:<[^>]{0,200}>\s*|&nbsp;|\s)*"
+    r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
+)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_CONTENT_IDS = {"zoom": 0, "UCAP-CONTENT": 4, "ucap-content": 4, "content": 6, "Content": 6}
+_CONTENT_CLASSES = (("TRS_Editor", 1), ("article-content", 2), ("article_content", 2), ("WordSection", 5),
+                    ("content", 7))
+_IMG_COUNT = etree.XPath("count(.//img)")
+_PARSERS: dict[str, etree.HTMLParser] = {}
+
+
+_META_KEYS = {"articletitle": "title", "pubdate": "published", "publishdate": "published",
+              "firstpublishedtime": "published", "publishtime": "published", "dc.date": "published",
+              "article:published_time": "published", "contentsource": "source",
+              "sitename": "site", "columnname": "column"}
+_BLOCK_TAGS = ("p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section",
+               "article", "blockquote", "dd", "dt", "center", "ul", "ol", "pre", "header", "footer",
+               "form", "caption", "hr")
+_SEP = "\ue001"  # block boundary marker (source line breaks are only spaces in HTML)
+
+
+def _meta(text: str) -> dict:
+    head_end = text.find("</head")
+    head = text[: head_end if head_end > 0 else 30000]
+    out: dict = {}
+    for tag in _META.findall(head):
+        attrs = {k.lower(): (a or b or c) for k, a, b, c in _ATTR.findall(tag)}
+        key = (attrs.get("name") or attrs.get("property") or attrs.get("http-equiv") or "").lower()
+        field = _META_KEYS.get(key)
+        if field and attrs.get("content") and field not in out:
+            out[field] = _html.unescape(attrs["content"]).strip()
+    m = _TITLE.search(head)
+    if m:
+        out["page_title"] = re.sub(r"\s+", " ", _html.unescape(re.sub(r"<[^>]+>", "", m.group(1)))).strip()
+    if "published" not in out:
+        m = _PUBLISHED.search(text)
+        if m:
+            out["published"] = "%s-%s-%s" % m.groups()
+    return out
+
+
+def _cell_text(el) -> str:
+    # C-level text serialisation: <br> contributes nothing (本年新<br>制作数量 → 本年新制作数量)
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
+
+
+def _parser(encoding: str | None) -> etree.HTMLParser:
+    p = _PARSERS.get(encoding or "")
+    if p is None:
+        p = _PARSERS[encoding or ""] = etree.HTMLParser(
+            encoding=encoding, remove_comments=True, remove_pis=True, no_network=True)
+    return p
+
+
+def _grid(t) -> list[list]:
+    rows = []
+    for tr in t.iter("tr"):
+        # rows of a nested table belong to that table
+        p = tr.getparent()
+        while p is not None and p.tag != "table":
+            p = p.getparent()
+        if p is not t:
+            continue
+        cells = []
+        for td in tr:
+            if td.tag == "td" or td.tag == "th":
+                if len(td):
+                    text = _cell_text(td).replace("\n", "").replace("\r", "")
+                else:  # the common case: a cell with nothing but text
+                    text = td.text or ""
+                    if "\n" in text:
+                        text = text.replace("\n", "").replace("\r", "")
+                cells.append((text, td.get("rowspan"), td.get("colspan")))
+        if cells:
+            rows.append(cells)
+    return expand(rows)
+
+
+def _container(root):
+    """The element holding the report (Hanweb #zoom, TRS .TRS_Editor, .article-content, Word
+    .WordSection1 …), else <body>: one pass over the <div>s, best-known marker first."""
+    best, rank = None, 99
+    for el in root.iter("div", "td", "section", "article"):
+        i = _CONTENT_IDS.get(el.get("id") or "")
+        if i is not None and i < rank and (len(el) or (el.text or "").strip()):
+            best, rank = el, i
+            if i == 0:
+                break
+        cls = el.get("class")
+        if cls:
+            for name, j in _CONTENT_CLASSES:
+                if j < rank and name in cls and (name != "content" or cls.split() == ["content"]):
+                    if len(el) or (el.text or "").strip():
+                        best, rank = el, j
+                    break
+    if best is not None:
+        return best
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def read_html(text: str, data: bytes | None = None, encoding: str | None = None) -> Document:
+    """text: the decoded page; data/encoding (optional): the same bytes, parsed directly (faster)."""
+    doc = Document(fmt="html")
+    doc.meta = _meta(text)
+    start = _MARK_START.search(text)
+    end = _MARK_END.search(text, start.end()) if start else None
+    try:
+        if start and end:
+            root = etree.fromstring("<div>" + text[start.end(): end.start()] + "</div>", _parser(None))
+        elif data is not None and encoding and encoding.replace("-", "").lower() in ("utf8", "gb18030", "big5"):
+            root = etree.fromstring(data, _parser(encoding))
+        else:
+            src = _XML_DECL.sub("", text).replace("\x00", "")
+            if not src.strip():
+                return doc
+            root = etree.fromstring(src, _parser(None))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return doc
+    if root is None:
+        return doc
+    if start and end:
+        body = root.find("body")
+        node = body if body is not None else root
+    else:
+        node = _container(root)
+    etree.strip_elements(node, *_SKIP, with_tail=False)
+    doc.n_images = int(_IMG_COUNT(node))
+    grids = []
+    for t in list(node.iter("table")):
+        if t.find(".//table") is not None:
+            continue  # a layout table: its inner tables are read, its text stays running text
+        grids.append(_grid(t))
+        t.clear(keep_tail=True)
+        t.text = TABLE_MARK
+    for el in node.iter(_BLOCK_TAGS):
+        el.tail = _SEP + el.tail if el.tail else _SEP
+        if el.tag != "br":
+            el.text = _SEP + el.text if el.text else _SEP
+    sb = StreamBuilder(doc)
+    blocks = doc.blocks
+    k = 0
+    text_out = etree.tostring(node, method="text", encoding=str)
+    if "\n" in text_out or "\r" in text_out:
+        text_out = text_out.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    for line in text_out.split(_SEP):
+        if not line:
+            continue
+        if line == TABLE_MARK:
+            blocks.append(line)
+            sb.grid(grids[k])
+            k += 1
+        elif line.strip(" \t"):
+            blocks.append(line.strip(" "))
+            sb.line(line)
+        else:
+            sb.line(line if "\t" in line else "")
+    sb.close()
+    return doc

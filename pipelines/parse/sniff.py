@@ -1,0 +1,56 @@
+"""What kind of document the bytes are: magic numbers first, then name / media type hints."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .wps / .xls / .ppt
+_BINARY_MAGIC = (
+    (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
+    (b"\x1f\x8b", "gzip archive"), (b"Rar!", "RAR archive"), (b"7z\xbc\xaf", "7z archive"),
+    (b"BM", None), (b"II*\x00", "TIFF image"), (b"MM\x00*", "TIFF image"), (b"{\\rtf", "rtf"),
+)
+_HTML_HINT = re.compile(rb"<\s*(?:!doctype|html|head|body|table|div|p|meta|span|tr|td|br|h[1-6])\b", re.I)
+_CTRL = bytes(b for b in range(32) if b < 9 or 13 < b < 32 and b != 27)
+_LEGACY_EXT = {".doc": "doc", ".wps": "wps", ".xls": "xls", ".et": "et", ".ppt": "ppt", ".dps": "dps"}
+
+
+def sniff(data: bytes, filename: str | None = None, media_type: str | None = None) -> str:
+    """Return pdf / docx / legacy / ofd / xlsx / zip / rtf / image:<kind> / binary / html / text."""
+    head = data[:16]
+    if data.lstrip()[:5] == b"%PDF-" or head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(OLE):
+        return "legacy"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            ext = (filename or "").lower().rsplit(".", 1)[-1]
+            return "docx" if ext == "docx" else "zip"
+        if "word/document.xml" in names:
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        if "OFD.xml" in names:
+            return "ofd"
+        return "zip"
+    for magic, kind in _BINARY_MAGIC:
+        if kind and head.startswith(magic):
+            return "rtf" if kind == "rtf" else "image:" + kind
+    sample = data[:8192]
+    if sample:
+        ctrl = len(sample) - len(sample.translate(None, _CTRL))
+        if ctrl / len(sample) > 0.10:
+            return "binary"
+    name = (filename or "").lower()
+    mt = (media_type or "").lower()
+    for ext, kind in _LEGACY_EXT.items():
+        if name.endswith(ext):
+            return "legacy"
+    if "html" in mt or name.endswith((".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")):
+        return "html"
+    if _HTML_HINT.search(data[:4096]):
+        return "html"
+    return "text"

@@ -1,0 +1,57 @@
+"""What a person wants to see after a run: a few small tables read from the marts (read-only)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.warehouse.db import connect
+
+SUMMARY_QUERIES = {
+    "Agencies and reports": """
+        SELECT (SELECT count(*) FROM marts.dim_agency) AS agencies,
+               (SELECT count(*) FROM marts.fct_report) AS reports,
+               (SELECT count(*) FROM marts.fct_disclosure_metric) AS metric_values,
+               (SELECT count(*) FROM marts.fct_report WHERE parse_status <> 'parsed') AS not_parsed""",
+    "Reports per year and template era": """
+        SELECT report_year, template_era, count(*) AS reports
+        FROM marts.fct_report GROUP BY ALL ORDER BY report_year, template_era""",
+    "Coverage (agency × year)": """
+        SELECT status, count(*) AS agency_years FROM marts.agency_year_coverage GROUP BY 1 ORDER BY 1""",
+    "Parse status": """
+        SELECT parse_status, count(*) AS reports FROM marts.fct_report GROUP BY 1 ORDER BY 2 DESC""",
+    "Quality issues": """
+        SELECT check_code, status, count(*) AS reports FROM marts.fct_quality_issue
+        GROUP BY ALL ORDER BY reports DESC, check_code LIMIT 10""",
+    "Procurement (2019–2020 reports)": """
+        SELECT report_year, count(*) AS agencies, sum(projects) AS projects,
+               round(sum(amount_cny)) AS amount_cny
+        FROM marts.fct_procurement GROUP BY 1 ORDER BY 1""",
+}
+
+
+def print_summary(duckdb_path: Path | None = None, console: Console | None = None) -> dict[str, list[tuple]]:
+    console = console or Console()
+    results: dict[str, list[tuple]] = {}
+    with connect(duckdb_path, read_only=True) as con:
+        for title, sql in SUMMARY_QUERIES.items():
+            cur = con.execute(sql)
+            names = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+            results[title] = rows
+            table = Table(title=title, title_justify="left")
+            for name in names:
+                table.add_column(name)
+            for row in rows:
+                table.add_row(*[_cell(v) for v in row])
+            console.print(table)
+    return results
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.0f}"
+    return str(value)

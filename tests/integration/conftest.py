@@ -1,0 +1,56 @@
+"""One real run of the whole pipeline on the demo site (twice, for idempotence), shared by the
+integration tests: real HTTP on 127.0.0.1, a real archive, a real DuckDB file, a real dbt build."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+MART_TABLES = ("dim_agency", "dim_year", "dim_metric", "fct_report", "fct_disclosure_metric",
+               "fct_procurement", "fct_quality_issue", "agency_year_coverage")
+
+
+@dataclass
+class DemoRun:
+    corpus: object
+    registry: Path
+    archive: Path
+    duckdb: Path
+    first_marts: dict
+    second_marts: dict
+    first_requests: dict
+    second_requests: dict
+    run_ids: list
+
+    def query(self, sql: str, params=None) -> list[tuple]:
+        with duckdb.connect(str(self.duckdb), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+
+def snapshot_marts(path: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {t: sorted(con.execute(f"SELECT * FROM marts.{t}").fetchall(), key=repr) for t in MART_TABLES}
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> DemoRun:
+    from pipelines.demo.generator import generate_corpus
+    from pipelines.demo.server import DemoServer
+    from pipelines.runner import run_pipeline
+
+    tmp = tmp_path_factory.mktemp("demo_pipeline")
+    corpus = generate_corpus(seed=0)
+    paths = dict(archive_dir=tmp / "archive", duckdb_path=tmp / "warehouse.duckdb", ephemeral=True)
+    with DemoServer(corpus) as server:
+        registry = server.write_registry(tmp / "sources.yaml")
+        first = run_pipeline(registry, **paths)
+        first_marts = snapshot_marts(tmp / "warehouse.duckdb")
+        first_requests = server.stats()
+        server.reset_stats()
+        second = run_pipeline(registry, **paths)
+        second_marts = snapshot_marts(tmp / "warehouse.duckdb")
+        second_requests = server.stats()
+    return DemoRun(corpus, registry, tmp / "archive", tmp / "warehouse.duckdb", first_marts, second_marts,
+                   first_requests, second_requests, [first.run_id, second.run_id])

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)
 
-.PHONY: install demo test bench dev dashboard docs clean
+.PHONY: install demo test bench dev dashboard docs clean browser
 
 install: $(STAMP)
 
@@ -19,8 +19,15 @@ $(STAMP): requirements.lock pyproject.toml
 demo: install
 	$(BIN)/govreports demo
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# Debian's Chromium (+ CJK fonts) for the dashboard's browser tests; root on CI. Best effort: when
+# it cannot be installed the browser tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium fonts-noto-cjk >/dev/null ; } || echo "chromium not installed: browser tests will skip"
 
 bench: install
 	$(BIN)/python bench/bench_parse.py
@@ -29,6 +36,10 @@ bench: install
 
 dev: install
 	$(BIN)/dagster dev -m pipelines.definitions
+
+dashboard: install
+	$(BIN)/streamlit run pipelines/dashboard/app.py --server.address 127.0.0.1 \
+	  --browser.gatherUsageStats false --client.toolbarMode viewer
 
 docs: install
 	$(BIN)/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project

@@ -61,7 +61,7 @@ def _fallback_reports(n: int, seed: int) -> list[tuple[str, bytes, str]]:
         rows.append('<tr><td colspan="4">第二十条第（八）项</td></tr><tr><td>信息内容</td>'
                     '<td colspan="3">本年收费金额（单位：万元）</td></tr>'
                     f'<tr><td>行政事业性收费</td><td colspan="3">{rng.randint(0, 99999) / 100}</td></tr>')
-        t3rows = ['<tr><td colspan="3" rowspan="2">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>'
+        t3rows = ['<tr><td colspan="3" rowspan="2">（本列勾稽关系：第一项加第二项之和等于第三项加第四项之和）</td>'
                   '<td colspan="7">申请人情况</td></tr>', "<tr>" + "".join(f"<td>{c}</td>" for c in cols) + "</tr>"]
         for label in t3:
             vals = [rng.randint(0, 3) for _ in range(6)]

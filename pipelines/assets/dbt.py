@@ -53,7 +53,25 @@ class GovreportsDbtTranslator(DagsterDbtTranslator):
 )
 def govreports_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineSettings):
     os.environ["GOVREPORTS_DUCKDB"] = str(settings.warehouse_path().resolve())
-    yield from dbt.cli(["build"], context=context).stream()
+    # dbt holds the only write lock while it runs, so row counts are read once it has finished.
+    events = list(dbt.cli(["build"], context=context).stream())
+    counts = _row_counts(settings)
+    for event in events:
+        if isinstance(event, dg.Output):
+            key = context.asset_key_for_output(event.output_name)
+            if tuple(key.path) in counts:
+                event = event.with_metadata({**event.metadata, "dagster/row_count": counts[tuple(key.path)]})
+        yield event
+
+
+def _row_counts(settings: PipelineSettings) -> dict[tuple[str, str], int]:
+    from pipelines.warehouse.db import connect
+
+    with connect(settings.warehouse_path(), read_only=True) as con:
+        tables = con.execute("""SELECT table_schema, table_name FROM information_schema.tables
+                                WHERE table_schema IN ('staging', 'intermediate', 'marts')""").fetchall()
+        return {(schema, name): con.execute(f'SELECT count(*) FROM {schema}."{name}"').fetchone()[0]
+                for schema, name in tables}
 
 
 # The dbt of this virtualenv, whether or not .venv/bin is on PATH (cron, `make`, IDEs).

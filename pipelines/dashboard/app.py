@@ -320,7 +320,8 @@ REVIEW_OUTCOME_ORDER = ("maintained", "corrected", "other", "pending", "total")
 
 def page_procurement(f: q.Filters) -> None:
     st.title("Procurement")
-    st.caption("政府集中采购 as printed in the 2019–2020 reports: projects and total amount, in yuan "
+    st.caption("政府集中采购 as printed in the reports on the 2019 template (report years 2019–2020, and "
+               "any later report still printed on it): projects and total amount, in yuan "
                "(716.91万元 → 7,169,100). Source: `marts.fct_procurement`.")
     df = load("procurement", f)
     if empty(df, "procurement figures"):

@@ -13,7 +13,8 @@ _SPACES = dict.fromkeys(map(ord, " \t\r\n\u3000\xa0"), None)
 
 
 def detect_era(rows) -> str | None:
-    cells = [c for row in rows for c in row if c and len(c) <= 60]
+    # header words only: skip numbers and long text
+    cells = [c for row in rows for c in row if c and len(c) <= 60 and not c[0].isdigit()]
     if not cells:
         return None
     # the marks are plain CJK words: removing spaces is enough (no NFKC pass over every cell)

@@ -41,6 +41,18 @@ class StreamBuilder:
         self._cont = False
 
     def line(self, line: str) -> None:
+        if "\t" not in line:  # fast path: running text, a blank line or a continuation line
+            stripped = line.strip(" \u3000\xa0\r\n\x0b\x0c")
+            if not stripped:
+                self._flush()
+            elif self._cont and self._cells:
+                self._cells[-1] = self._cells[-1] + stripped  # a header cell split over two lines
+            else:
+                if self._cells is not None:
+                    self._flush()
+                self._cont = False
+                self.doc.lines.append(stripped)
+            return
         line = line.rstrip("\r\n")
         stripped = line.strip(" \u3000\xa0\r\n\x0b\x0c")
         if not stripped.strip("\t"):

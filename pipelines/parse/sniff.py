@@ -26,7 +26,7 @@ def sniff(data: bytes, filename: str | None = None, media_type: str | None = Non
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError):
             ext = (filename or "").lower().rsplit(".", 1)[-1]
             return "docx" if ext == "docx" else "zip"
         if "word/document.xml" in names:

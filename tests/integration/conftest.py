@@ -23,6 +23,7 @@ class DemoRun:
     first_requests: dict
     second_requests: dict
     run_ids: list
+    row_count_metadata: dict
 
     def query(self, sql: str, params=None) -> list[tuple]:
         with duckdb.connect(str(self.duckdb), read_only=True) as con:
@@ -52,5 +53,10 @@ def demo_run(tmp_path_factory) -> DemoRun:
         second = run_pipeline(registry, **paths)
         second_marts = snapshot_marts(tmp / "warehouse.duckdb")
         second_requests = server.stats()
+    row_counts = {}
+    for event in second.get_asset_materialization_events():
+        mat = event.event_specific_data.materialization
+        if "dagster/row_count" in mat.metadata:
+            row_counts[mat.asset_key.to_user_string()] = mat.metadata["dagster/row_count"].value
     return DemoRun(corpus, registry, tmp / "archive", tmp / "warehouse.duckdb", first_marts, second_marts,
-                   first_requests, second_requests, [first.run_id, second.run_id])
+                   first_requests, second_requests, [first.run_id, second.run_id], row_counts)

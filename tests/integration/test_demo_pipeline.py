@@ -82,7 +82,7 @@ def test_procurement_in_yuan_matches_the_generator(demo_run):
 def test_deliberately_inconsistent_reports_show_their_failing_checks(demo_run):
     issues = {(a, y, c) for a, y, c in demo_run.query("""
         SELECT r.agency_id, r.report_year, q.check_code FROM marts.fct_quality_issue q
-        JOIN marts.fct_report r USING (report_id) WHERE q.status = 'fail'""")}
+        JOIN marts.fct_report r ON r.report_id = q.report_id WHERE q.status = 'fail'""")}
     flagged = [r for r in demo_run.corpus.reports if r.expected_failing_checks]
     assert flagged
     for rep in flagged:
@@ -101,3 +101,11 @@ def test_second_run_is_idempotent_and_fetches_no_unchanged_document(demo_run):
     first_total = sum(s["requests"] for s in demo_run.first_requests.values())
     second_total = sum(s["requests"] for s in demo_run.second_requests.values())
     assert 0 < second_total < first_total * 0.5, (first_total, second_total)
+
+
+def test_asset_metadata_carries_row_counts(demo_run):
+    for key, table in (("raw/documents", "raw.documents"), ("raw/parsed_metrics", "raw.parsed_metrics"),
+                       ("marts/fct_report", "marts.fct_report"),
+                       ("marts/fct_disclosure_metric", "marts.fct_disclosure_metric")):
+        (count,), = demo_run.query(f"SELECT count(*) FROM {table}")
+        assert demo_run.row_count_metadata.get(key) == count, (key, demo_run.row_count_metadata.get(key), count)

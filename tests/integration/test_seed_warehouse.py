@@ -38,8 +38,8 @@ def test_procurement_of_the_seed_reports(seed_warehouse):
 
 def test_jiaxing_2019_identity_failure_is_a_quality_issue(seed_warehouse):
     failing = seed_warehouse.execute("""
-        SELECT q.check_code FROM marts.fct_quality_issue q JOIN marts.fct_report r USING (report_id)
-        JOIN marts.dim_agency a USING (agency_id)
+        SELECT q.check_code FROM marts.fct_quality_issue q JOIN marts.fct_report r ON r.report_id = q.report_id
+        JOIN marts.dim_agency a ON a.agency_id = r.agency_id
         WHERE a.agency_name = '嘉兴市经济和信息化局' AND r.report_year = 2019 AND q.status = 'fail'""").fetchall()
     assert any(code.startswith("t3_identity") for (code,) in failing), failing
 

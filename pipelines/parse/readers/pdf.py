@@ -4,12 +4,14 @@ from __future__ import annotations
 import io
 import re
 
+import logging
+
 from ..errors import UnreadableDocument
 from ..model import Document, StreamBuilder
 
 _PAGE_NO = re.compile(r"^\s*[-—–－]?\s*\d{1,3}\s*[-—–－]?\s*$")
 MIN_TEXT_CHARS = 20
-
+logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged streams are reported as warnings
 
 def read_pdf(data: bytes) -> Document:
     import pdfplumber
@@ -24,7 +26,10 @@ def read_pdf(data: bytes) -> Document:
     n_chars = 0
     blank_pages = []
     try:
-        pages = pdf.pages
+        try:
+            pages = pdf.pages
+        except Exception as exc:  # a damaged page tree
+            raise UnreadableDocument(f"corrupt PDF ({type(exc).__name__} in the page tree)") from exc
         if not pages:
             raise UnreadableDocument("PDF has no pages")
         for i, page in enumerate(pages, 1):
@@ -65,7 +70,10 @@ def read_pdf(data: bytes) -> Document:
             except Exception as exc:  # one bad page should not lose the others
                 doc.warnings.append(f"page {i} could not be read ({type(exc).__name__})")
     finally:
-        pdf.close()
+        try:
+            pdf.close()
+        except Exception:  # closing a damaged file re-reads its page tree
+            pass
     if n_chars < MIN_TEXT_CHARS:
         doc.status = "image_only"
         doc.warnings.append("PDF has no text layer (scanned images); OCR would be needed")

@@ -125,7 +125,7 @@ def render_html(values: dict, *, title: str = "某某市某某局2023年政府�
             out.append(f"<tr><td>{label}</td>" + "".join(
                 f'<td colspan="{span}">{_fmt(values.get(c))}</td>' for c in codes) + "</tr>")
     out.append("</table><p>三、收到和处理政府信息公开申请情况</p><table border=\"1\">")
-    out.append('<tr><td rowspan="3" colspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）'
+    out.append('<tr><td rowspan="3" colspan="3">（本列勾稽关系：第一项加第二项之和等于第三项加第四项之和）'
                '</td><td colspan="7">申请人情况</td></tr>')
     out.append('<tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td><td rowspan="2">总计</td></tr>')
     out.append("<tr>" + "".join(f"<td>{x}</td>" for x in LEGAL5) + "</tr>")
@@ -155,7 +155,7 @@ def render_text(values: dict, *, title: str = "某某县某某局2023年度政�
         for label, codes in rows:
             lines.append("\t".join([label, *(_fmt(values.get(c)) for c in codes)]))
     lines += ["", "三、收到和处理政府信息公开申请情况",
-              "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t\t\t申请人情况",
+              "（本列勾稽关系：第一项加第二项之和等于第三项加第四项之和）\t\t\t申请人情况",
               "\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计", "\t\t\t\t" + "\t".join(LEGAL5) + "\t"]
     for cells, code in _t3_rows(values):
         labels = [t for t, _, _ in cells]

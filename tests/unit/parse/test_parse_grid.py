@@ -38,7 +38,7 @@ def test_header_split_by_br_is_one_label():
 def test_merged_cells_map_to_the_right_columns():
     # 法人或其他组织 spans five columns, 总计 spans two rows, the row label spans three columns
     html = """<table>
-    <tr><td rowspan="3" colspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>
+    <tr><td rowspan="3" colspan="3">（本列勾稽关系：第一项加第二项之和等于第三项加第四项之和）</td>
         <td colspan="7">申请人情况</td></tr>
     <tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td><td rowspan="2">总计</td></tr>
     <tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>

@@ -15,7 +15,7 @@ def test_norm_unifies_width_spacing_and_quotes():
 
 
 def test_core_drops_numbering_and_notes():
-    assert core("(一) 主动公开政府信息数 (不同渠道和方式公开相同信息计 1 条)") == "主动公开政府信息数"
+    assert core("（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）") == "主动公开政府信息数"
     assert core("1、 本机关不掌握相关政府信息") == "本机关不掌握相关政府信息"
     assert core("其中：主动公开规范性文件数") == "主动公开规范性文件数"
 
@@ -40,7 +40,7 @@ def test_table3_rows(labels, prev, key):
 
 
 @pytest.mark.parametrize("label, parent, code", [
-    ("(一) 主动公开政府信息数 (不同渠道和方式公开相同信息计 1 条)", None, "pre_proactive_items"),
+    ("（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）", None, "pre_proactive_items"),
     ("主动公开信息数", None, "pre_proactive_items"),
     ("4. 不同意公开答复数", None, "pre_replies_denied"),
     ("2. 同意公开答复数", None, "pre_replies_granted"),

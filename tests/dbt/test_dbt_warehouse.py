@@ -298,6 +298,15 @@ def test_incremental_build_matches_full_refresh(built_warehouse, tmp_path):
         for code, m in metrics.items():
             tables["parsed_metrics"].append(dict(document_id=did, metric_code=code, **m))
         new_docs.append(did)
+    # and jx_jxj 2020 re-uploaded at the same URL as an image-only PDF: its metrics must disappear
+    jx20 = next(d for d in tables["documents"] if d["agency_id"] == "jx_jxj" and d["year_hint"] == 2020)
+    sha = "f" * 64
+    did = document_id(jx20["url"], sha)
+    tables["documents"].append(dict(jx20, document_id=did, content_sha256=sha, source_format="pdf",
+                                    first_fetched_at=date(2021, 6, 1), last_fetched_at=date(2021, 6, 1)))
+    tables["parsed_reports"].append(dict(document_id=did, content_sha256=sha, parser_version="0.1.0",
+                                         parse_status="image_only", n_metrics=0, n_checks_failed=0,
+                                         parsed_at=date(2021, 6, 1)))
     write_raw_tables(db, tables)
     work = tmp_path / "work"
     run_dbt(db, work, "build")
@@ -312,7 +321,11 @@ def test_incremental_build_matches_full_refresh(built_warehouse, tmp_path):
                        "metric_code = 't3_new_received__natural_person'", [report_id("zs_gov", 2020)]).fetchone()[0] == 26.0
     assert con.execute("select count(*) from marts.fct_disclosure_metric where report_id = ?",
                        [report_id("ph_fgj", 2023)]).fetchone()[0] == len(t3_metrics("y2021", [0] * 6, [0] * 6, [0] * 6))
-    # only the 2 new/changed reports were loaded by the incremental run
+    assert con.execute("select count(*) from marts.fct_disclosure_metric where report_id = ?",
+                       [report_id("jx_jxj", 2020)]).fetchone()[0] == 0
+    assert con.execute("select status from marts.agency_year_coverage where agency_id = 'jx_jxj' "
+                       "and report_year = 2020").fetchone()[0] == "unparseable"
+    # only the 2 new/changed reports with metrics were loaded by the incremental run
     assert con.execute("select count(distinct report_id) from marts.fct_disclosure_metric "
                        "where loaded_at = (select max(loaded_at) from marts.fct_disclosure_metric)").fetchone()[0] == 2
     con.close()

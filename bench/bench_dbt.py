@@ -151,10 +151,13 @@ def generate(con: duckdb.DuckDBPyConnection, first_report: int, n_reports: int, 
         from gen_docs where not unparseable and era <> 'pre2019'""")
 
 
+PROFILES_DIR = DBT_DIR
+
+
 def run_dbt(db: Path, work: Path, *args: str) -> float:
     env = dict(os.environ, GOVREPORTS_DUCKDB=str(db), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     dbt = Path(sys.executable).with_name("dbt")
-    cmd = [str(dbt), *args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+    cmd = [str(dbt), *args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(PROFILES_DIR),
            "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -177,14 +180,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reports", type=int, default=100_000, help="reports in the full build (default 100000)")
     ap.add_argument("--db", type=Path, default=None, help="DuckDB file (default: a temporary directory)")
+    ap.add_argument("--profiles-dir", type=Path, default=DBT_DIR, help="dbt profiles dir (default dbt_project/)")
     args = ap.parse_args()
+    global PROFILES_DIR
+    PROFILES_DIR = args.profiles_dir
 
     work = Path(tempfile.mkdtemp(prefix="bench_dbt_"))
     db = args.db or work / "bench.duckdb"
     if db.exists():
         db.unlink()
     n = args.reports
-    print(f"bench_dbt: {n} reports, DuckDB {duckdb.__version__}, {os.cpu_count()} CPUs, db {db}")
+    print(f"bench_dbt: {n} reports, DuckDB {duckdb.__version__}, {os.cpu_count()} CPUs, db {db}, dbt artifacts {work}")
 
     t0 = time.perf_counter()
     write_raw_tables(db, {})

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -163,6 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if sys.stderr.isatty():
+        os.environ.setdefault("GOVREPORTS_PROGRESS", "1")
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -50,4 +50,7 @@ def run_pipeline(sources_file: Path, *, archive_dir: Path | None = None, duckdb_
 
         instance = dg.DagsterInstance.ephemeral() if ephemeral else dg.DagsterInstance.get()
         job = defs.resolve_job_def("nightly_refresh")
-        return job.execute_in_process(instance=instance, raise_on_error=True)
+        # Dagster's per-event DEBUG lines drown a terminal; GOVREPORTS_LOG_LEVEL=DEBUG brings them back.
+        level = os.environ.get("GOVREPORTS_LOG_LEVEL", "INFO").upper()
+        run_config = {"loggers": {"console": {"config": {"log_level": level}}}}
+        return job.execute_in_process(instance=instance, raise_on_error=True, run_config=run_config)

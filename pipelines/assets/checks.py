@@ -17,6 +17,10 @@ def known_metric_codes() -> set[str]:
         return {row["metric_code"] for row in csv.DictReader(f)}
 
 
+# A site without robots.txt answers 404: that means "allow all", not a failed fetch.
+ROBOTS_ABSENT = "(stage = 'robots' AND reason LIKE 'http_4%')"
+
+
 def _scalar(settings: PipelineSettings, sql: str):
     with connect(settings.warehouse_path(), read_only=True) as con:
         return con.execute(sql).fetchone()[0]
@@ -36,12 +40,13 @@ def documents_are_archived(settings: PipelineSettings) -> dg.AssetCheckResult:
                 description="Share of failed fetches in the latest run (warns above 50%: a site may be blocking us).")
 def fetch_failures_are_few(settings: PipelineSettings) -> dg.AssetCheckResult:
     with connect(settings.warehouse_path(), read_only=True) as con:
-        total, failed = con.execute("""
-            SELECT count(*), count(*) FILTER (WHERE outcome = 'error') FROM raw.fetch_log
+        total, failed = con.execute(f"""
+            SELECT count(*), count(*) FILTER (WHERE outcome = 'error' AND NOT {ROBOTS_ABSENT}) FROM raw.fetch_log
             WHERE run_id = (SELECT run_id FROM raw.fetch_log ORDER BY fetched_at DESC LIMIT 1)
         """).fetchone()
-        reasons = dict(con.execute("""
-            SELECT reason, count(*) FROM raw.fetch_log WHERE outcome = 'error' GROUP BY 1 ORDER BY 2 DESC
+        reasons = dict(con.execute(f"""
+            SELECT reason, count(*) FROM raw.fetch_log WHERE outcome = 'error' AND NOT {ROBOTS_ABSENT}
+            GROUP BY 1 ORDER BY 2 DESC
         """).fetchall())
     share = failed / total if total else 0.0
     return dg.AssetCheckResult(passed=share <= 0.5, severity=dg.AssetCheckSeverity.WARN,

@@ -5,6 +5,7 @@ import dagster as dg
 
 from pipelines.archive import Archive
 from pipelines.crawl import crawl
+from pipelines.progress import stage_progress
 from pipelines.sources.registry import load_registry
 from pipelines.warehouse.db import connect
 from pipelines.warehouse.writer import replace_table
@@ -23,10 +24,13 @@ def crawled_documents(context: dg.AssetExecutionContext, settings: PipelineSetti
     registry = load_registry(settings.sources_path())
     archive = Archive(settings.archive_path())
 
-    def progress(event) -> None:  # the crawler reports per page; keep the log readable
-        context.log.debug(str(event))
+    with stage_progress("crawl") as bar:
+        def progress(event: dict) -> None:  # one event per page: debug level keeps the log readable
+            context.log.debug(str(event))
+            if event.get("total"):
+                bar.update(event.get("completed", 0), event["total"])
 
-    report = crawl(registry, archive, run_id=context.run_id, progress=progress)
+        report = crawl(registry, archive, run_id=context.run_id, progress=progress)
     summary = report.as_dict() if hasattr(report, "as_dict") else dict(vars(report))
     context.log.info(f"crawl: {summary}")
     with connect(settings.warehouse_path()) as con:

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit, parse_qs
 import httpx
 
 from ..archive import Archive, FetchRecord
-from .decoding import decode_bytes
+from pipelines.encoding import decode_bytes
 from .politeness import HostGate
 from .robots import RobotsCache
 from .safety import host_allowed, host_key, is_private_ip, resolve

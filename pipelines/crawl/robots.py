@@ -72,7 +72,7 @@ class RobotsCache:
             return None
         if row["outcome"] == "ok" and row.get("content_sha256"):
             try:
-                from .decoding import decode_bytes
+                from pipelines.encoding import decode_bytes
                 return decode_bytes(archive.get_blob(row["content_sha256"]), row.get("content_type"))[0]
             except FileNotFoundError:
                 return None

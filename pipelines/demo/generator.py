@@ -24,8 +24,9 @@ import yaml
 from . import prose, render_html
 from .model import HTML_LAYOUTS, MEDIA_TYPES, Corpus, DemoDocument, DemoReport
 from .plan import AGENCY_SITES, HOSTS, REPOST_AGENCIES, REPOST_HOST, TRS_PATH, encoding_for
-from .tables import (Profile, Style, build_pre2019, build_t2, build_t3, build_t4, failing_checks, gen_pre2019,
-                     gen_t2_2019, gen_t2_2021, gen_t3, gen_t4)
+from .tables import (APPLICANT6, T3_ERAS, V6_ITEMS, V7_ITEMS, Profile, Style, build_pre2019, build_t2, build_t3,
+                     build_t4, cross_year_checks, failing_checks, gen_pre2019, gen_t2_2019, gen_t2_2021, gen_t3,
+                     gen_t4)
 
 AGENCIES_FILE = Path(__file__).resolve().parents[1] / "sources" / "agencies.yaml"
 YEARS = range(2016, 2025)
@@ -54,6 +55,11 @@ SPECIAL: dict[tuple[str, int], dict] = {
     ("nb_jxj", 2023): {"layout": "pdf", "landing": "oss"},
     ("jx_sthjj", 2018): {"layout": "pdf", "landing": "direct"},
     ("jx_jxj", 2021): {"layout": "html_grid", "attach_pdf": True},
+    # deliberate cross-year breaks (everything else carries over from the previous year, see _chain_inputs);
+    # no "layout" key, so the layouts drawn for the other reports stay as they are
+    ("nb_jxj", 2022): {"xbreak": "v5"},     # 上年结转 (自然人) ≠ last year's 结转下年度 → natural_person + total
+    ("zs_scjg", 2023): {"xbreak": "v6"},    # 行政规范性文件 现行有效件数 re-baselined after a clean-up
+    ("js_kjj", 2020): {"xbreak": "v7"},     # 行政许可 上一年项目数量 ≠ 2019 上一年项目数量 + 本年增/减
 }
 
 LAYOUT_WEIGHTS = {"html_grid": 30, "html_word": 18, "html_flat_cells": 13, "html_tab_rows": 13, "pdf": 16, "docx": 10}
@@ -142,8 +148,50 @@ def _blocks(rng, *, era, title, agency_name, year, tables, n_items, fee_yuan, co
     return b, fee_phrase
 
 
+def _chain_inputs(prev: DemoReport | None, era: str) -> tuple[dict | None, dict | None, dict | None]:
+    """What year Y inherits from the printed tables of year Y−1 of the same agency (``prev``, or None
+    when Y−1 is unpublished): (上年结转 per applicant column (V5), 现行有效件数 per item (V6),
+    上一年项目数量 per item (V7)); None where no chain applies (other era, no tables).  Blank and
+    '/' cells are only ever printed for zeros, so they carry as 0."""
+    if prev is None or not prev.truth:
+        return None, None, None
+    t = prev.truth
+
+    def n(code: str) -> int:
+        v = t[code][0]
+        return 0 if v is None else int(v)
+
+    carried = in_force = items = None
+    if era in T3_ERAS and prev.era in T3_ERAS:
+        carried = {c: n(f"t3_carried_to_next__{c}") for c in APPLICANT6}
+    if era == "y2021" and prev.era == "y2021":
+        in_force = {i: n(f"t2_{i}_in_force") for i in V6_ITEMS}
+    if era == "y2019" and prev.era == "y2019":
+        items = {i: n(f"t2_{i}_items_prev_year") + n(f"t2_{i}_items_change") for i in V7_ITEMS}
+    return carried, in_force, items
+
+
+def _apply_xbreak(kind: str | None, carried: dict | None, in_force: dict | None, items: dict | None):
+    """Deliberate cross-year break (SPECIAL "xbreak"): change the inherited value, so that the report
+    itself stays consistent (V1–V4) but disagrees with the previous year."""
+    if kind is None:
+        return carried, in_force, items
+    if kind == "v5" and carried is not None:
+        carried = {**carried, "natural_person": carried["natural_person"] + 3}
+    elif kind == "v6" and in_force is not None:
+        old = in_force["normative_doc"]
+        in_force = {**in_force, "normative_doc": old // 2 if old >= 5 else old + 5}
+    elif kind == "v7" and items is not None:
+        items = {**items, "license": items["license"] + 4}
+    else:
+        raise ValueError(f"xbreak {kind!r} needs a previous report of a matching era")
+    return carried, in_force, items
+
+
 def _make_report(seed: int, agency: dict, year: int, host: str, column: int | None, layout: str,
-                 opts: dict, *, fast: bool = False) -> DemoReport:
+                 opts: dict, *, fast: bool = False, prev: DemoReport | None = None) -> DemoReport:
+    """One report.  ``prev`` is the same agency's report of year − 1 (None when unpublished or the
+    first year): its printed 结转下年度 / 现行有效件数 / 上一年项目数量 + 本年增减 carry into this one."""
     aid = agency["id"]
     rng = random.Random(f"{seed}:{aid}:{year}")
     era = opts.get("era") or era_for_year(year)
@@ -180,12 +228,18 @@ def _make_report(seed: int, agency: dict, year: int, host: str, column: int | No
         if not no_tables:
             tables["stat"] = build_pre2019(vals, style, truth, rng)
     else:
-        t2 = gen_t2_2019(rng, prof) if era == "y2019" else gen_t2_2021(rng, prof)
-        t3 = gen_t3(rng, era, prof)
+        carried, in_force, items = _apply_xbreak(opts.get("xbreak"), *_chain_inputs(prev, era))
+        t2 = gen_t2_2019(rng, prof, items) if era == "y2019" else gen_t2_2021(rng, prof, in_force)
+        t3 = gen_t3(rng, era, prof, carried)
         t4 = gen_t4(rng, prof)
         if opts.get("fullwidth") and era == "y2019":     # make sure a "－" is printed
-            t2["t2_license_items_prev_year"] = max(3, int(t2["t2_license_items_prev_year"]))
-            t2["t2_license_items_change"] = -2
+            # a decrease of an item the agency has (上一年项目数量 is inherited, V7)
+            item = next((i for i in ("license", "penalty", "other_service", "coercion", "fee")
+                         if t2[f"t2_{i}_items_prev_year"] >= 1), None)
+            if item is None:                              # nothing to decrease: re-baseline (a V7 break)
+                item = "license"
+                t2["t2_license_items_prev_year"] = 3
+            t2[f"t2_{item}_items_change"] = -min(2, int(t2[f"t2_{item}_items_prev_year"]))
         brk = opts.get("break")
         if brk == "t3_identity":        # a year-end carry-over that does not add up
             t3["t3_carried_to_next__natural_person"] += 1
@@ -220,9 +274,11 @@ def _make_report(seed: int, agency: dict, year: int, host: str, column: int | No
         expect = "image_only"
     elif layout == "doc":
         expect = "unsupported_format"
+    xbreaks = cross_year_checks(prev.truth, prev.era, truth, era) if prev is not None else []
     rep = DemoReport(agency_id=aid, agency_name=agency["name"], agency_as_printed=printed, report_year=year,
                      era=era, title=title, published_on=published, truth=truth, narrative_truth=narrative,
-                     expected_failing_checks=failing_checks(truth, era), expect_status=expect, layout=layout,
+                     expected_failing_checks=failing_checks(truth, era), expected_cross_year_breaks=xbreaks,
+                     expect_status=expect, layout=layout,
                      host=host, family=HOSTS[host].family or "", flags=flags,
                      article_id=str(int(_h(seed, aid, year)[:8], 16) % 9000000 + 1000000))
     rep._blocks = blocks   # kept for re-rendering (reposts); not part of the public API
@@ -391,13 +447,19 @@ def generate_corpus(seed: int = 0, scale: int | None = None) -> Corpus:
     regular = [k for k in keys if "layout" not in SPECIAL.get(k, {})]
     layouts = _assign_layouts(rng, regular)
     reports = []
+    last: dict[str, DemoReport] = {}          # agency -> its latest report (keys are in year order per agency)
     for aid, year in keys:
         opts = dict(SPECIAL.get((aid, year), {}))
         layout = opts.get("layout") or layouts[(aid, year)]
         host, column = AGENCY_SITES[aid]
         if layout in HTML_LAYOUTS and "attach_pdf" not in opts and rng.random() < 0.1:
             opts["_auto_attach"] = True
-        reports.append(_make_report(seed, by_id[aid], year, host, column, layout, opts))
+        prev = last.get(aid)
+        if prev is not None and prev.report_year != year - 1:
+            prev = None                        # Y−1 unpublished: nothing to carry over
+        rep = _make_report(seed, by_id[aid], year, host, column, layout, opts, prev=prev)
+        last[aid] = rep
+        reports.append(rep)
     return Corpus(seed=seed, reports=reports, missing=list(MISSING), agencies=agencies)
 
 
@@ -432,7 +494,8 @@ def _scale_corpus_inner(seed: int, n: int, agencies: list[dict]) -> Corpus:
             host, column = BENCH_HOSTS[idx % len(BENCH_HOSTS)]
         used[ag["id"]] = ag
         layout = HTML_LAYOUTS[i % len(HTML_LAYOUTS)]
-        rep = _make_report(seed, ag, year, host, column, layout, {}, fast=True)
+        prev = reports[-1] if year > YEARS[0] else None       # same agency, year − 1
+        rep = _make_report(seed, ag, year, host, column, layout, {}, fast=True, prev=prev)
         del rep._blocks           # only needed to render reposts/attachments, which scale mode has none of
         reports.append(rep)
     return Corpus(seed=seed, reports=reports, missing=[], agencies=list(used.values()))
@@ -446,6 +509,7 @@ def truth_json(rep: DemoReport) -> dict:
         "report_year": rep.report_year, "era": rep.era, "title": rep.title,
         "published_on": rep.published_on.isoformat(), "layout": rep.layout, "host": rep.host,
         "expect_status": rep.expect_status, "expected_failing_checks": rep.expected_failing_checks,
+        "expected_cross_year_breaks": rep.expected_cross_year_breaks,
         "flags": rep.flags,
         "documents": [{"format": d.format, "layout": d.layout, "role": d.role, "filename": d.filename,
                        "host": d.host, "path": d.path, "encoding": d.encoding, "content_type": d.content_type,

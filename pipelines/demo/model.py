@@ -47,6 +47,9 @@ class DemoReport:
     documents: list[DemoDocument] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
     expected_failing_checks: list[str] = field(default_factory=list)
+    # V5–V7 codes (v5_carried_over__<applicant>, v6_in_force__<item>, v7_items_prev_year__<item>) that
+    # fail between the previous year's report of the same agency and this one (recorded on the later year)
+    expected_cross_year_breaks: list[str] = field(default_factory=list)
     expect_status: str = "parsed"
     layout: str = ""               # layout of the primary document
     host: str = ""                 # host of the primary document

@@ -250,8 +250,12 @@ def _small(rng: random.Random, mean: float, p_zero: float = 0.5) -> int:
     return max(0, int(rng.expovariate(1.0 / mean) + 0.5))
 
 
-def gen_t3(rng: random.Random, era: str, prof: Profile) -> dict[str, int]:
-    """Raw integer values of table 三 (all rows × 7 columns) satisfying V1–V3."""
+def gen_t3(rng: random.Random, era: str, prof: Profile,
+           carried_in: dict[str, int] | None = None) -> dict[str, int]:
+    """Raw integer values of table 三 (all rows × 7 columns) satisfying V1–V3.
+
+    ``carried_in`` (applicant → count, the six applicant columns) is the previous year's
+    结转下年度继续办理 row; when given it becomes this year's 上年结转 row (V5)."""
     out: dict[str, int] = {}
     leaves = t3_leaf_rows(era)
     weights = {r: 0.15 for r in leaves}
@@ -266,7 +270,10 @@ def gen_t3(rng: random.Random, era: str, prof: Profile) -> dict[str, int]:
                  "social_welfare_org": 0.93, "legal_service_org": 0.75, "other_org": 0.8}
     for col in APPLICANT6:
         new = _small(rng, col_mean[col] * prof.scale, col_pzero[col])
-        carried = _small(rng, 0.4 * prof.scale ** 0.5, 0.8) if new else 0
+        if carried_in is not None:
+            carried = carried_in[col]
+        else:
+            carried = _small(rng, 0.4 * prof.scale ** 0.5, 0.8) if new else 0
         pending = rng.randint(0, min(2, new + carried)) if (new + carried) and rng.random() < 0.3 else 0
         resolved = new + carried - pending
         vals = {r: 0 for r in leaves}
@@ -299,7 +306,13 @@ def gen_t4(rng: random.Random, prof: Profile) -> dict[str, int]:
     return out
 
 
-def gen_t2_2019(rng: random.Random, prof: Profile) -> dict[str, object]:
+V7_ITEMS = ("license", "other_service", "penalty", "coercion", "fee")
+V6_ITEMS = ("regulation", "normative_doc")
+
+
+def gen_t2_2019(rng: random.Random, prof: Profile, items_in: dict[str, int] | None = None) -> dict[str, object]:
+    """Table 二, 2019 format.  ``items_in`` (item → count) is the previous 2019-format year's
+    上一年项目数量 + 本年增/减; when given it becomes this year's 上一年项目数量 (V7)."""
     s = prof.scale
     gov = prof.kind == "government"
     v: dict[str, object] = {}
@@ -312,6 +325,8 @@ def gen_t2_2019(rng: random.Random, prof: Profile) -> dict[str, object]:
     v["t2_normative_doc_published_total"] = nd + rng.randint(0, 30)
     for item, mean in (("license", 20), ("other_service", 6), ("penalty", 40), ("coercion", 4), ("fee", 3)):
         prev = _small(rng, mean * (1 + s / 5), 0.3)
+        if items_in is not None:
+            prev = items_in[item]
         change = rng.randint(-min(prev, 5), 6) if rng.random() < 0.6 else 0
         v[f"t2_{item}_items_prev_year"] = prev
         v[f"t2_{item}_items_change"] = change
@@ -324,7 +339,9 @@ def gen_t2_2019(rng: random.Random, prof: Profile) -> dict[str, object]:
     return v
 
 
-def gen_t2_2021(rng: random.Random, prof: Profile) -> dict[str, object]:
+def gen_t2_2021(rng: random.Random, prof: Profile, in_force_in: dict[str, int] | None = None) -> dict[str, object]:
+    """Table 二, 2021 format.  ``in_force_in`` (item → count) is the previous 2021-format year's
+    现行有效件数; when given this year's is it + 本年制发 − 本年废止 (V6)."""
     s = prof.scale
     gov = prof.kind == "government"
     v: dict[str, object] = {}
@@ -336,6 +353,11 @@ def gen_t2_2021(rng: random.Random, prof: Profile) -> dict[str, object]:
     v["t2_normative_doc_issued"] = nd
     v["t2_normative_doc_repealed"] = _small(rng, 1, 0.6)
     v["t2_normative_doc_in_force"] = nd + rng.randint(0, 40)
+    if in_force_in is not None:
+        for item in V6_ITEMS:
+            base = in_force_in[item] + v[f"t2_{item}_issued"]
+            v[f"t2_{item}_repealed"] = min(v[f"t2_{item}_repealed"], base)
+            v[f"t2_{item}_in_force"] = base - v[f"t2_{item}_repealed"]
     v["t2_license_decisions"] = _small(rng, 150 * (1 + s / 3), 0.3)
     v["t2_penalty_decisions"] = _small(rng, 300 * (1 + s / 3), 0.35)
     v["t2_coercion_decisions"] = _small(rng, 30 * (1 + s / 3), 0.5)
@@ -569,6 +591,46 @@ def build_pre2019(vals: dict, style: Style, truth: dict, rng: random.Random) -> 
 
 
 # --------------------------------------------------------------------------- checks
+
+T3_ERAS = ("y2019", "y2021")
+
+
+def cross_year_checks(prev_truth: dict, prev_era: str, truth: dict, era: str) -> list[str]:
+    """V5–V7 of report-templates.md §2.4 between the truth of year Y−1 (``prev_*``) and year Y of
+    the same agency, with the warehouse's semantics (marts.fct_quality_issue): a pair is compared
+    only when every value involved is printed (blank / '/' → not compared).  The caller makes sure
+    the two reports are consecutive years.
+
+    Check codes as the warehouse names them: ``v5_carried_over__<applicant>`` (both reports in a
+    table-三 era), ``v6_in_force__<regulation|normative_doc>`` (both y2021),
+    ``v7_items_prev_year__<item>`` (both y2019)."""
+    if not prev_truth or not truth:
+        return []
+
+    def val(t: dict, code: str):
+        x = t.get(code)
+        return None if x is None else x[0]
+
+    fails: list[str] = []
+    if era in T3_ERAS and prev_era in T3_ERAS:
+        for col in _APPLICANT_CODES:
+            cur, prv = val(truth, f"t3_carried_over_from_prev__{col}"), val(prev_truth, f"t3_carried_to_next__{col}")
+            if cur is not None and prv is not None and cur != prv:
+                fails.append(f"v5_carried_over__{col}")
+    if era == "y2021" and prev_era == "y2021":
+        for item in V6_ITEMS:
+            cur = [val(truth, f"t2_{item}_{k}") for k in ("in_force", "issued", "repealed")]
+            prv = val(prev_truth, f"t2_{item}_in_force")
+            if None not in cur and prv is not None and cur[0] != prv + cur[1] - cur[2]:
+                fails.append(f"v6_in_force__{item}")
+    if era == "y2019" and prev_era == "y2019":
+        for item in V7_ITEMS:
+            cur = val(truth, f"t2_{item}_items_prev_year")
+            p_prev, p_change = val(prev_truth, f"t2_{item}_items_prev_year"), val(prev_truth, f"t2_{item}_items_change")
+            if None not in (cur, p_prev, p_change) and cur != p_prev + p_change:
+                fails.append(f"v7_items_prev_year__{item}")
+    return fails
+
 
 def _num(truth: dict, code: str) -> float:
     t = truth.get(code)

@@ -50,6 +50,13 @@ def _catalog() -> tuple[dict[str, str], dict[str, list[str]]]:
     return names, aliases
 
 
+@lru_cache(maxsize=1)
+def _placed_names() -> tuple[str, ...]:
+    """Catalog names and unambiguous aliases that start with a place."""
+    names, aliases = _catalog()
+    return tuple(n for n in list(names) + [a for a in aliases if len(aliases[a]) == 1] if has_place(n))
+
+
 def has_place(name: str) -> bool:
     """True when the name starts with a place (嘉兴市…, 嘉善县…), not a bare level (市经信局)."""
     return bool(name) and not name.startswith(LEVELS) and any(l in name[:8] for l in LEVELS)
@@ -129,9 +136,7 @@ def from_text(text: str) -> str | None:
     names, aliases = _catalog()
     head = text[:4000]
     best, best_n = None, 0
-    for name in list(names) + [a for a in aliases if len(aliases[a]) == 1]:
-        if not has_place(name):
-            continue
+    for name in _placed_names():
         n = head.count(name)
         if n > best_n or (n == best_n and n and best and len(name) > len(best)):
             best, best_n = name, n

@@ -20,23 +20,28 @@ def _fmt(v) -> str:
 
 def _side(vals: list, total) -> str:
     if len(vals) > 6:
-        blanks = vals.count(None)
-        return f"{_fmt(total)} (sum of {len(vals)} cells, {blanks} blank)"
-    return "+".join(_fmt(v) for v in vals)
+        return f"{_fmt(total)} (sum of {len(vals)} cells, {vals.count(None)} blank)"
+    return "+".join([_fmt(v) for v in vals])
 
 
 def compare(code: str, lhs: list, rhs: list) -> dict:
     """lhs/rhs: operand values (None = blank / not applicable / absent)."""
-    lvals = [v for v in lhs if v is not None]
-    rvals = [v for v in rhs if v is not None]
-    if not lvals and not rvals:
+    ln = rn = 0
+    ls = rs = 0
+    for x in lhs:
+        if x is not None:
+            ln += 1
+            ls += x
+    for x in rhs:
+        if x is not None:
+            rn += 1
+            rs += x
+    if not ln and not rn:
         return {"code": code, "status": "not_assessable", "detail": "all cells blank"}
-    ls, rs = sum(lvals), sum(rvals)
-    left = _side(lhs, ls) if lvals else "blank"
-    right = _side(rhs, rs) if rvals else "blank"
-    if not lvals or not rvals:
-        other = rs if not lvals else ls
-        if abs(other) > EPS:
+    left = _side(lhs, ls) if ln else "blank"
+    right = _side(rhs, rs) if rn else "blank"
+    if not ln or not rn:
+        if abs(rs if not ln else ls) > EPS:
             return {"code": code, "status": "fail", "detail": f"{left} != {right}"}
         return {"code": code, "status": "not_assessable", "detail": f"{left} vs {right}"}
     ok = abs(ls - rs) <= EPS

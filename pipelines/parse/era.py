@@ -17,10 +17,15 @@ def detect_era(rows) -> str | None:
     cells = [c for row in rows for c in row if c and len(c) <= 60 and not c[0].isdigit()]
     if not cells:
         return None
-    # the marks are plain CJK words: removing spaces is enough (no NFKC pass over every cell)
-    text = "\x00" + "\x00".join(cells).translate(_SPACES) + "\x00"
+    # the marks are plain CJK words: no NFKC pass over every cell; spaces are removed only when
+    # the plain text shows no mark (PDF text layers space out header words)
+    text = "\x00" + "\x00".join(cells) + "\x00"
     y21 = sum(text.count(m) for m in Y2021_MARKS)
     y19 = sum(text.count(m) for m in Y2019_MARKS) + text.count("\x00本年新\x00")
+    if not (y21 or y19):
+        text = text.translate(_SPACES)
+        y21 = sum(text.count(m) for m in Y2021_MARKS)
+        y19 = sum(text.count(m) for m in Y2019_MARKS) + text.count("\x00本年新\x00")
     if y21 or y19:
         return "y2021" if y21 > y19 else "y2019"
     pre = sum(text.count("\x00" + h + "\x00") for h in PRE_HEADERS + PRE_VALUE_HEADERS)

@@ -3,19 +3,19 @@ from __future__ import annotations
 
 from .agencies import canonical
 from .agencies import from_text as agency_from_text
-from .catalog import METRICS, era_codes
-from .charset import decode
+from .catalog import APPLICANTS, METRICS, era_codes
+from pipelines.encoding import decode_bytes as decode
 from .checks import run_checks
 from .era import detect_era
 from .errors import UnreadableDocument
-from .meta import agency_from_body, agency_from_signature, agency_from_title, find_published, find_title, find_year
+from .flat import rebuild_rows
+from .meta import (agency_from_body, agency_from_signature, agency_from_title, find_published, find_title,
+                   find_year)
 from .model import Document
 from .narrative import narrative_metrics
-from .flat import rebuild_rows
 from .pre2019 import match_pre2019
 from .sniff import sniff
 from .tables import T3_OTHER_SUBROWS, Result, match_tables
-from .catalog import APPLICANTS
 
 PARSER_VERSION = "1.0.0"
 

@@ -46,6 +46,12 @@ RAW_TABLES: dict[str, dict[str, str]] = {
     "parsed_checks": {
         "document_id": "VARCHAR", "check_code": "VARCHAR", "status": "VARCHAR", "detail": "VARCHAR",
     },
+    # The catalog the parser maps labels with (pipelines/parse/metrics.csv = the spec's metrics.csv).
+    "metric_catalog": {
+        "metric_code": "VARCHAR", "eras": "VARCHAR", "table": "VARCHAR", "sub_table": "VARCHAR",
+        "row_label": "VARCHAR", "column_label": "VARCHAR", "unit": "VARCHAR",
+        "comparable_group": "VARCHAR", "note": "VARCHAR",
+    },
 }
 
 

@@ -2,7 +2,7 @@
 
 Reusable outside the dbt tests:
 
-    from tests.dbt.raw_fixture import write_dev_raw, write_raw_tables, RAW_DDL
+    from tests.dbt.raw_fixture import write_dev_raw, write_raw_tables, RAW_COLUMNS
     truth = write_dev_raw("/tmp/wh.duckdb")        # creates schema raw and fills every table
 
 ``write_raw_tables(db_path, tables)`` creates all raw tables of docs/architecture.md (empty unless
@@ -21,43 +21,14 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.warehouse.raw_schema import RAW_TABLES
+from pipelines.warehouse.writer import ensure_raw_schema, replace_table
+
 DBT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 METRIC_CATALOG_CSV = DBT_DIR / "seeds" / "metric_catalog.csv"
 
-RAW_DDL: dict[str, str] = {
-    "agencies": """agency_id VARCHAR PRIMARY KEY, agency_name VARCHAR, short_name VARCHAR,
-        aliases VARCHAR, former_names VARCHAR, sector VARCHAR, kind VARCHAR, admin_level VARCHAR,
-        division_code VARCHAR, org_code VARCHAR""",
-    "sources": """source_id VARCHAR PRIMARY KEY, family VARCHAR, agency_id VARCHAR, entry_url VARCHAR,
-        verified BOOLEAN, allowed_hosts VARCHAR""",
-    "report_links": """source_id VARCHAR, agency_id VARCHAR, list_url VARCHAR, url VARCHAR,
-        link_title VARCHAR, listed_on DATE, year_hint INTEGER, discovered_at TIMESTAMP""",
-    "fetch_log": """fetch_id VARCHAR PRIMARY KEY, run_id VARCHAR, source_id VARCHAR, url VARCHAR,
-        final_url VARCHAR, stage VARCHAR, fetched_at TIMESTAMP, status_code INTEGER, outcome VARCHAR,
-        reason VARCHAR, content_sha256 VARCHAR, n_bytes BIGINT, content_type VARCHAR, etag VARCHAR,
-        last_modified VARCHAR, elapsed_ms DOUBLE""",
-    "documents": """document_id VARCHAR PRIMARY KEY, source_id VARCHAR, agency_id VARCHAR, url VARCHAR,
-        parent_url VARCHAR, content_sha256 VARCHAR, source_format VARCHAR, media_type VARCHAR,
-        filename VARCHAR, encoding VARCHAR, n_bytes BIGINT, link_title VARCHAR, year_hint INTEGER,
-        listed_on DATE, published_on_hint DATE, first_fetched_at TIMESTAMP, last_fetched_at TIMESTAMP""",
-    "parsed_reports": """document_id VARCHAR PRIMARY KEY, content_sha256 VARCHAR, parser_version VARCHAR,
-        parse_status VARCHAR, error VARCHAR, title VARCHAR, agency_name VARCHAR, agency_as_printed VARCHAR,
-        report_year INTEGER, era VARCHAR, published_on DATE, n_metrics INTEGER, n_checks_failed INTEGER,
-        warnings VARCHAR, parsed_at TIMESTAMP""",
-    "parsed_metrics": """document_id VARCHAR, metric_code VARCHAR, value DOUBLE, value_raw VARCHAR,
-        semantic VARCHAR""",
-    "parsed_checks": """document_id VARCHAR, check_code VARCHAR, status VARCHAR, detail VARCHAR""",
-    "metric_catalog": """metric_code VARCHAR, eras VARCHAR, "table" VARCHAR, sub_table VARCHAR,
-        row_label VARCHAR, column_label VARCHAR, unit VARCHAR, comparable_group VARCHAR, note VARCHAR""",
-}
-
-
-def _cols(table: str) -> list[str]:
-    cols = []
-    for part in RAW_DDL[table].replace("\n", " ").split(","):
-        name = part.strip().split()[0].strip('"')
-        cols.append(name)
-    return cols
+# The raw tables exactly as the pipeline creates them (one definition: pipelines.warehouse.raw_schema).
+RAW_COLUMNS: dict[str, list[str]] = {t: list(cols) for t, cols in RAW_TABLES.items()}
 
 
 def read_metric_catalog(path: Path = METRIC_CATALOG_CSV, spec_only: bool = True) -> list[dict]:
@@ -69,25 +40,20 @@ def read_metric_catalog(path: Path = METRIC_CATALOG_CSV, spec_only: bool = True)
 
 
 def write_raw_tables(db_path: str | Path, tables: dict[str, list[dict]]) -> None:
-    """Create schema raw with every raw table (replacing them) and insert the given rows."""
+    """Create schema raw with every raw table (replacing them) and insert the given rows, through
+    the pipeline's own writer."""
     con = duckdb.connect(str(db_path))
     try:
         con.execute("create schema if not exists raw")
-        for table, ddl in RAW_DDL.items():
+        for table in RAW_TABLES:
             con.execute(f"drop table if exists raw.{table}")
-            con.execute(f"create table raw.{table} ({ddl})")
+        ensure_raw_schema(con)
+        for table in RAW_TABLES:
             rows = tables.get(table) or []
             if table == "metric_catalog" and not rows:
                 rows = read_metric_catalog()
-            if not rows:
-                continue
-            cols = _cols(table)
-            quoted = ", ".join(f'"{c}"' for c in cols)
-            marks = ", ".join("?" for _ in cols)
-            con.executemany(
-                f"insert into raw.{table} ({quoted}) values ({marks})",
-                [[r.get(c) for c in cols] for r in rows],
-            )
+            if rows:
+                replace_table(con, table, rows)
     finally:
         con.close()
 
@@ -394,7 +360,7 @@ def build_dev_dataset() -> tuple[dict[str, list[dict]], dict]:
                    agency_name=None, agency_as_printed=None))
 
     # ---- materialise the raw tables
-    tables: dict[str, list[dict]] = {k: [] for k in RAW_DDL}
+    tables: dict[str, list[dict]] = {k: [] for k in RAW_TABLES}
     tables["agencies"] = [dict(a, aliases=json.dumps(a["aliases"], ensure_ascii=False),
                                former_names=json.dumps(a["former_names"], ensure_ascii=False) if a["former_names"] else None)
                           for a in AGENCIES]

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import DBT_DIR, run_dbt, run_results
+from dbt_runner import DBT_DIR, run_dbt, run_results
 from raw_fixture import (build_dev_dataset, document_id, report_id, t2_y2019, t3_metrics, t4_metrics,
                          write_raw_tables)
 

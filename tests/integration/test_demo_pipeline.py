@@ -109,3 +109,12 @@ def test_asset_metadata_carries_row_counts(demo_run):
                        ("marts/fct_disclosure_metric", "marts.fct_disclosure_metric")):
         (count,), = demo_run.query(f"SELECT count(*) FROM {table}")
         assert demo_run.row_count_metadata.get(key) == count, (key, demo_run.row_count_metadata.get(key), count)
+
+
+def test_cross_year_quality_issues_are_exactly_the_generated_breaks(demo_run):
+    flagged = {(a, y, c) for a, y, c in demo_run.query("""
+        SELECT agency_id, report_year, check_code FROM marts.fct_quality_issue
+        WHERE source = 'warehouse' AND status = 'fail'""")}
+    declared = {(*r.key, code) for r in demo_run.corpus.reports for code in r.expected_cross_year_breaks}
+    assert declared, "the demo declares a few cross-year breaks"
+    assert flagged == declared

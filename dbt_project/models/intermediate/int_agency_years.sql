@@ -1,6 +1,6 @@
 {{ config(materialized='view') }}
--- Every configured agency x every report year in coverage scope, with the report found (if any)
-with agencies as (select * from {{ ref('stg_registry__agencies') }}),
+-- Every in-scope agency x every report year in coverage scope, with the report found (if any)
+with agencies as (select * from {{ ref('stg_registry__agencies') }} where in_scope),
 years as (select * from {{ ref('int_year_spine') }} where in_coverage_scope),
 reports as (select * from {{ ref('int_reports__canonical') }})
 select

@@ -1,4 +1,4 @@
--- One row per configured agency, with its division, prefecture and province
+-- One row per catalog agency, with its division, prefecture and province; in_scope = the registry covers it
 with a as (select * from {{ ref('stg_registry__agencies') }}),
 d as (select * from {{ ref('dim_division') }}),
 src as (
@@ -27,7 +27,8 @@ select
     cast(a.former_names as varchar[])                           as former_names,
     cast(a.former_names_json as varchar)                        as former_names_json,
     cast(a.org_code as varchar)                                 as org_code,
-    cast(coalesce(s.n_sources, 0) as integer)                   as n_sources
+    cast(coalesce(s.n_sources, 0) as integer)                   as n_sources,
+    cast(a.in_scope as boolean)                                 as in_scope
 from a
 left join d on d.division_code = a.division_code
 left join src s on s.agency_id = a.agency_id

@@ -1,4 +1,5 @@
--- agencies configured in pipelines/sources/agencies.yaml (raw.agencies), typed; JSON text -> lists
+-- every catalog agency (raw.agencies, from pipelines/sources/agencies.yaml), typed; JSON text -> lists.
+-- in_scope: the registry's sources are expected to cover it (coverage counts only these).
 with src as (select * from {{ source('registry', 'agencies') }})
 select
     cast(agency_id as varchar)                         as agency_id,
@@ -17,5 +18,6 @@ select
     lower(nullif(trim(cast(kind as varchar)), ''))     as kind,
     lower(nullif(trim(cast(admin_level as varchar)), '')) as admin_level,
     nullif(trim(cast(division_code as varchar)), '')   as division_code,
-    nullif(trim(cast(org_code as varchar)), '')        as org_code
+    nullif(trim(cast(org_code as varchar)), '')        as org_code,
+    coalesce(cast(in_scope as boolean), true)          as in_scope
 from src

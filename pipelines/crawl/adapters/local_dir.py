@@ -6,7 +6,7 @@ import re
 
 from ...archive import DocumentRecord, LinkRecord
 from ...sources import resolve_local_path
-from ..decoding import decode_bytes
+from pipelines.encoding import decode_bytes
 from ..formats import source_format
 from ..titles import clean_title, year_hint
 from .base import Adapter

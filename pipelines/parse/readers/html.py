@@ -11,8 +11,9 @@ from ..model import TABLE_MARK, Document, StreamBuilder
 
 _SKIP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "select", "button",
          "textarea", "nav", "svg", "map")
-_MARK_START = re.compile(r"<!--[^>]{0,40}?ContentStart[^>]{0,40}?-->", re.I)
-_MARK_END = re.compile(r"<!--[^>]{0,40}?ContentEnd[^>]{0,40}?-->", re.I)
+# Hanweb marks the article body with <!--ContentStart--> … <!--ContentEnd--> (or <meta name="ContentStart">)
+_MARK_START = re.compile(r"<!--.{0,40}?ContentStart.{0,40}?-->|<meta\s+name=[\"']?ContentStart[^>]*>", re.I | re.S)
+_MARK_END = re.compile(r"<!--.{0,40}?ContentEnd.{0,40}?-->|<meta\s+name=[\"']?ContentEnd[^>]*>", re.I | re.S)
 _META = re.compile(r"<meta\b[^>]*>", re.I)
 _ATTR = re.compile(r"""([a-zA-Z\-:]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
@@ -34,7 +35,7 @@ _META_KEYS = {"articletitle": "title", "pubdate": "published", "publishdate": "p
               "sitename": "site", "columnname": "column"}
 _BLOCK_TAGS = ("p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section",
                "article", "blockquote", "dd", "dt", "center", "ul", "ol", "pre", "header", "footer",
-               "form", "caption", "hr")
+               "form", "caption", "hr", "td", "th")
 _SEP = "\ue001"  # block boundary marker (source line breaks are only spaces in HTML)
 
 
@@ -72,14 +73,9 @@ def _parser(encoding: str | None) -> etree.HTMLParser:
 
 
 def _grid(t) -> list[list]:
+    """Rows of an innermost table (the caller skips tables that contain tables)."""
     rows = []
     for tr in t.iter("tr"):
-        # rows of a nested table belong to that table
-        p = tr.getparent()
-        while p is not None and p.tag != "table":
-            p = p.getparent()
-        if p is not t:
-            continue
         cells = []
         for td in tr:
             if td.tag == "td" or td.tag == "th":

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import io
-import re
-
 import logging
+import re
 
 from ..errors import UnreadableDocument
 from ..model import Document, StreamBuilder
@@ -13,9 +12,9 @@ _PAGE_NO = re.compile(r"^\s*[-—–－]?\s*\d{1,3}\s*[-—–－]?\s*$")
 MIN_TEXT_CHARS = 20
 logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged streams are reported as warnings
 
+
 def read_pdf(data: bytes) -> Document:
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError  # noqa: F401  (pdfplumber dependency)
 
     doc = Document(fmt="pdf")
     sb = StreamBuilder(doc)

@@ -180,7 +180,7 @@ def _doc(h, path, site="a"):
 
 
 def test_gbk_declared_gb2312_decodes_rong(hazard_crawl):
-    from pipelines.crawl.decoding import decode_bytes
+    from pipelines.encoding import decode_bytes
     d, blob = _doc(hazard_crawl, "/h/gbk")
     text, enc = decode_bytes(blob, "text/html; charset=gb2312")
     assert "朱镕基局" in text and enc == "gb18030" and d["encoding"] == "gb18030"
@@ -188,7 +188,7 @@ def test_gbk_declared_gb2312_decodes_rong(hazard_crawl):
 
 
 def test_meta_gbk_and_bom_without_header_charset(hazard_crawl):
-    from pipelines.crawl.decoding import decode_bytes
+    from pipelines.encoding import decode_bytes
     d, blob = _doc(hazard_crawl, "/h/metagbk")
     assert "张喆局" in decode_bytes(blob, "text/html")[0] and d["encoding"] == "gb18030"
     d, blob = _doc(hazard_crawl, "/h/bom")

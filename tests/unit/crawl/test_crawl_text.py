@@ -2,7 +2,7 @@
 import pytest
 
 from pipelines.crawl.client import disposition_filename, is_challenge
-from pipelines.crawl.decoding import decode_bytes
+from pipelines.encoding import decode_bytes
 from pipelines.crawl.titles import is_report_title, year_hint
 
 

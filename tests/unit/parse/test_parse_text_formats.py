@@ -92,3 +92,18 @@ def test_flattened_cells_rebuilt_from_template_labels():
     assert m["t2_normative_doc_repealed"] == (None, "empty")
     assert m["t2_normative_doc_in_force"] == (7, "numeric")
     assert any("rebuilt" in w for w in out["warnings"])
+
+
+def test_legal_person_subtotal_column_is_skipped():
+    rows = [
+        "（本列勾稽关系）\t申请人情况",
+        "\t自然人\t法人或其他组织\t\t\t\t\t\t总计",
+        "\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t小计\t",
+        "一、本年新收政府信息公开申请数量\t5\t1\t0\t0\t2\t0\t3\t8",
+        "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0\t0",
+    ]
+    m, _ = _metrics("某某局2022年政府信息公开工作年度报告\n" + "\n".join(rows))
+    assert m["t3_new_received__natural_person"] == (5, "numeric")
+    assert m["t3_new_received__legal_service_org"] == (2, "numeric")
+    assert m["t3_new_received__other_org"] == (0, "zero")
+    assert m["t3_new_received__total"] == (8, "numeric")

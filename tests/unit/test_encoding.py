@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pipelines.parse import parse_document
-from pipelines.parse.charset import canonical, decode
+from pipelines.encoding import decode_bytes as decode, normalise as canonical
 
 
 def test_gbk_bytes_declared_gb2312_keep_characters_outside_gb2312():

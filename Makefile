@@ -43,6 +43,7 @@ dashboard: install
 
 docs: install
 	$(BIN)/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project
+	@echo "view: $(BIN)/python -m http.server 8080 --bind 127.0.0.1 --directory dbt_project/target"
 
 clean:
 	rm -rf data/archive data/warehouse.duckdb data/dagster data/demo dbt_project/target

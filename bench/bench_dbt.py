@@ -57,7 +57,7 @@ def generate(con: duckdb.DuckDBPyConnection, first_report: int, n_reports: int, 
             select 'ag' || i, '浙江机构' || i || '局', '机构' || i, '["机构' || i || '"]', null,
                    case when i % 10 = 0 then 'general_government' else 'industry_it' end,
                    case when i % 10 = 0 then 'government' else 'department' end,
-                   'county', d.division_code, null
+                   'county', d.division_code, null, true
             from generate_series(0, {n_ag - 1}) t(i)
             join (select division_code, row_number() over (order by division_code) - 1 as k,
                          count(*) over () as n

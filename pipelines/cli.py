@@ -21,11 +21,16 @@ from rich.console import Console
 err = Console(stderr=True)
 
 
+# What a folder given to `govreports parse` is searched for (a file named explicitly is always read).
+DOCUMENT_SUFFIXES = {".html", ".htm", ".shtml", ".jsp", ".txt", ".pdf", ".docx", ".doc", ".wps", ".xls", ".xlsx"}
+
+
 def _parse_targets(paths: list[str]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")
+                              and f.suffix.lower() in DOCUMENT_SUFFIXES))
         else:
             out.append(p)
     return out

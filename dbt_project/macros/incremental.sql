@@ -1,34 +1,35 @@
-{#- Incremental facts are keyed by report: a report is (re)loaded when its canonical document or
-    that document's parse changed, i.e. when (report_id, document_id, parsed_at) is not yet in the
-    target. Rows whose fingerprint is no longer canonical are deleted afterwards (post_hook), so the
-    fact always mirrors int_reports__canonical. The target's fingerprints are read as one
-    aggregate (one row per report) instead of probing every fact row. -#}
-{% macro changed_reports_filter(report_col='report_id') -%}
-    {%- if is_incremental() -%}
-    and {{ report_col }} in (
-        select c.report_id
-        from {{ ref('int_reports__canonical') }} as c
-        left join (select distinct report_id, document_id, parsed_at from {{ this }}) as t
-          on t.report_id = c.report_id
-         and t.document_id = c.document_id
-         and t.parsed_at is not distinct from c.parsed_at
-        where t.report_id is null
-    )
-    {%- endif -%}
+{#- Incremental report-level models.
+
+    intermediate.int_report_documents is incremental by document: a build rewrites every document of
+    every report whose documents changed (new document, revision at a URL, new parse, re-resolved
+    agency or year) with loaded_at = the invocation's start, and keeps in prev_report_id /
+    prev_agency_id the report / agency the document belonged to before (a report can vanish).
+
+    The report-level models downstream keep their own batch column loaded_at and, on an incremental
+    build, reprocess the reports (or agencies) of the document rows loaded after their own latest
+    earlier batch (the watermark). A watermark that is too old only reprocesses more, never less, so
+    an interrupted build catches up on the next one. Every affected key gets a tombstone row, so
+    delete+insert also clears keys that have no rows any more; a post-hook deletes the tombstones. -#}
+
+{% macro run_ts() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
 {%- endmacro %}
 
-{#- After delete+insert every report in the target has exactly one fingerprint, so a stale
-    fingerprint means all rows of that report are stale: delete by report_id (a semi join on the
-    small stale set, cheap on a large target). -#}
-{% macro delete_stale_reports() -%}
-    delete from {{ this }}
-    where report_id in (
-        select t.report_id
-        from (select distinct report_id, document_id, parsed_at from {{ this }}) as t
-        left join {{ ref('int_reports__canonical') }} as c
-          on c.report_id = t.report_id
-         and c.document_id = t.document_id
-         and c.parsed_at is not distinct from t.parsed_at
-        where c.report_id is null
-    )
+{#- latest batch of this model loaded by an earlier invocation -#}
+{% macro batch_watermark(relation=none) -%}
+    (select coalesce(max(loaded_at), timestamp '1900-01-01') from {{ relation or this }} where loaded_at < {{ run_ts() }})
+{%- endmacro %}
+
+{#- reports whose documents changed after the watermark (their current and former report) -#}
+{% macro changed_report_ids(watermark) -%}
+    select report_id from {{ ref('int_report_documents') }} where loaded_at > {{ watermark }} and report_id is not null
+    union
+    select prev_report_id from {{ ref('int_report_documents') }} where loaded_at > {{ watermark }} and prev_report_id is not null
+{%- endmacro %}
+
+{#- agencies whose documents changed after the watermark (their current and former agency) -#}
+{% macro changed_agency_ids(watermark) -%}
+    select agency_id from {{ ref('int_report_documents') }} where loaded_at > {{ watermark }} and agency_id is not null
+    union
+    select prev_agency_id from {{ ref('int_report_documents') }} where loaded_at > {{ watermark }} and prev_agency_id is not null
 {%- endmacro %}

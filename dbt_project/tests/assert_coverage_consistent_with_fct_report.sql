@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'agency_year_coverage'}}}) }}
 -- found / unparseable coverage rows have their report in fct_report with the matching status
 select c.agency_id, c.report_year, c.status, r.parse_status
 from {{ ref('agency_year_coverage') }} c

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_disclosure_metric'}}}) }}
 -- facts and quality issues come from the canonical document of their report only
 select 'fct_disclosure_metric' as fact, f.report_id, f.document_id
 from (select distinct report_id, document_id from {{ ref('fct_disclosure_metric') }}) f

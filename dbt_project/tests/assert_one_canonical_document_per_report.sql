@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'int_report_documents'}}}) }}
 -- every report with candidate documents has exactly one canonical document
 select agency_id, report_year, count(*) filter (where is_canonical) as n_canonical
 from {{ ref('int_report_documents') }}

@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'fct_application'}}}) }}
 -- V1: new_received + carried_over_from_prev = res_total + carried_to_next, per applicant column
 select report_id, applicant_type,
        sum(value) filter (where outcome_code in ('new_received', 'carried_over_from_prev')) as lhs,

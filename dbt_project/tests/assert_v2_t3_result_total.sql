@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'fct_application'}}}) }}
 -- V2: res_total = granted + partially + Σdenied(8) + Σunable(3) + Σnot_processed(5) + other
 -- (y2019: res_other; y2021: the three res_other_* rows)
 select report_id, applicant_type,

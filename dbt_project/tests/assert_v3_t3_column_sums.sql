@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'fct_application'}}}) }}
 -- V3: the 6 applicant columns sum to the total column, for every row of table 三
 select report_id, outcome_code,
        sum(value) filter (where applicant_type <> 'total') as sum_columns,

@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'fct_review_litigation'}}}) }}
 -- V4: table 四 maintained + corrected + other + pending = total, for each of the 3 blocks
 select report_id, proceeding,
        sum(value) filter (where result <> 'total') as sum_results,

@@ -268,20 +268,41 @@ def test_dim_division_and_agency(wh):
 
 # ----------------------------------------------------------------------------------- incremental
 
+def _snapshot(con) -> dict[str, list]:
+    """Every mart and int_report_documents, without the columns that record the load batch."""
+    rels = [("marts", t) for (t,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+    rels.append(("intermediate", "int_report_documents"))
+    out = {}
+    for schema, table in rels:
+        cols = [c for (c,) in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+            "order by ordinal_position", [schema, table]).fetchall()
+            if c not in ("loaded_at", "prev_report_id", "prev_agency_id")]
+        out[f"{schema}.{table}"] = sorted(
+            con.execute(f"select {', '.join(cols)} from {schema}.{table}").fetchall(), key=repr)
+    return out
+
+
 def test_incremental_build_matches_full_refresh(built_warehouse, tmp_path):
     db_src, _, _ = built_warehouse
     db = tmp_path / "inc.duckdb"
     shutil.copy(db_src, db)
     tables, _ = build_dev_dataset()
-    # a new report: ph_fgj 2023; and a revision of zs_gov 2020 at the same URL (new bytes, new values)
+    # a new report: ph_fgj 2023; a revision of zs_gov 2020 at the same URL (new bytes, new values);
+    # a new canonical copy: ph_fgj 2020 was an image-only PDF, now a parsed HTML copy on another URL
+    # (it carries 5 requests to 2021, so the unchanged 2021 report now fails V5 against it)
     new_docs = []
     url_new = "http://www.pinghu.gov.cn/module/xxgk/xxgkAnnualReport.jsp?fbtime=2023&area=741033213"
+    url_ph20 = "http://www.pinghu.gov.cn/module/xxgk/xxgkAnnualReport.jsp?fbtime=2020&area=741033213"
     zs20 = next(d for d in tables["documents"] if d["agency_id"] == "zs_gov" and d["year_hint"] == 2020)
     for key, url, year, metrics, era in (
         ("ph_2023", url_new, 2023, t3_metrics("y2021", [5, 0, 0, 0, 0, 0], [0] * 6, [0] * 6), "y2021"),
         ("zs_2020_v2", zs20["url"], 2020,
          {**t2_y2019({"license": 310}, {"license": 0}), **t3_metrics("y2019", [26, 3, 0, 0, 1, 0], [4, 1, 0, 0, 0, 0], [0] * 6),
           **t4_metrics()}, "y2019"),
+        ("ph_2020_html", url_ph20, 2020,
+         {**t3_metrics("y2019", [9, 0, 0, 0, 0, 0], [0] * 6, [5, 0, 0, 0, 0, 0]), **t4_metrics()}, "y2019"),
     ):
         sha = f"{key:0<64}"[:64]
         did = document_id(url, sha)
@@ -298,6 +319,8 @@ def test_incremental_build_matches_full_refresh(built_warehouse, tmp_path):
         for code, m in metrics.items():
             tables["parsed_metrics"].append(dict(document_id=did, metric_code=code, **m))
         new_docs.append(did)
+    tables["parsed_checks"].append(dict(document_id=new_docs[2], check_code="t4_sum__review", status="fail",
+                                        detail="1+0+0+0 != 2"))
     # and jx_jxj 2020 re-uploaded at the same URL as an image-only PDF: its metrics must disappear
     jx20 = next(d for d in tables["documents"] if d["agency_id"] == "jx_jxj" and d["year_hint"] == 2020)
     sha = "f" * 64
@@ -307,13 +330,20 @@ def test_incremental_build_matches_full_refresh(built_warehouse, tmp_path):
     tables["parsed_reports"].append(dict(document_id=did, content_sha256=sha, parser_version="0.1.0",
                                          parse_status="image_only", n_metrics=0, n_checks_failed=0,
                                          parsed_at=date(2021, 6, 1)))
+    # and zs_gov 2018 re-parsed (same document, new parser run, one value differs)
+    zs18 = next(d for d in tables["documents"] if d["agency_id"] == "zs_gov" and d["year_hint"] == 2018)
+    for pr in tables["parsed_reports"]:
+        if pr["document_id"] == zs18["document_id"]:
+            pr.update(parser_version="0.2.0", parsed_at=date(2024, 5, 1))
+    for pm in tables["parsed_metrics"]:
+        if pm["document_id"] == zs18["document_id"] and pm["metric_code"] == "pre_requests_received":
+            pm.update(value=41.0, value_raw="41")
     write_raw_tables(db, tables)
     work = tmp_path / "work"
     run_dbt(db, work, "build")
     assert not [k for k, v in run_results(work).items() if v in ("error", "fail")]
     con = duckdb.connect(str(db))
-    facts = ["fct_disclosure_metric", "fct_application", "fct_review_litigation"]
-    inc = {f: sorted(con.execute(f"select * exclude (loaded_at) from marts.{f}").fetchall(), key=repr) for f in facts}
+    inc = _snapshot(con)
     zs = con.execute("select distinct document_id from marts.fct_disclosure_metric where report_id = ?",
                      [report_id("zs_gov", 2020)]).fetchall()
     assert zs == [(new_docs[1],)]
@@ -325,15 +355,36 @@ def test_incremental_build_matches_full_refresh(built_warehouse, tmp_path):
                        [report_id("jx_jxj", 2020)]).fetchone()[0] == 0
     assert con.execute("select status from marts.agency_year_coverage where agency_id = 'jx_jxj' "
                        "and report_year = 2020").fetchone()[0] == "unparseable"
-    # only the 2 new/changed reports with metrics were loaded by the incremental run
+    # the new canonical copy replaced the image-only PDF, and the cross-year checks moved with it
+    assert con.execute("select document_id, parse_status, n_documents from marts.fct_report where report_id = ?",
+                       [report_id("ph_fgj", 2020)]).fetchone() == (new_docs[2], "parsed", 2)
+    assert con.execute("select status from marts.agency_year_coverage where agency_id = 'ph_fgj' "
+                       "and report_year = 2020").fetchone()[0] == "found"
+    issues = {(a, y, c) for a, y, c in con.execute(
+        "select agency_id, report_year, check_code from marts.fct_quality_issue").fetchall()}
+    assert ("ph_fgj", 2021, "v5_carried_over__natural_person") in issues      # unchanged report, new neighbour
+    assert ("ph_fgj", 2020, "t4_sum__review") in issues
+    assert not {i for i in issues if i[0] == "jx_jxj" and i[1] == 2020}         # V5 of jx 2020 is gone
+    # only the 4 new/changed reports with metrics were loaded by the incremental run
     assert con.execute("select count(distinct report_id) from marts.fct_disclosure_metric "
-                       "where loaded_at = (select max(loaded_at) from marts.fct_disclosure_metric)").fetchone()[0] == 2
+                       "where loaded_at = (select max(loaded_at) from marts.fct_disclosure_metric)").fetchone()[0] == 4
+    assert con.execute("select count(*) from marts.fct_disclosure_metric where metric_code = ''").fetchone()[0] == 0
+    assert con.execute("select count(*) from marts.fct_quality_issue where issue_id is null").fetchone()[0] == 0
     con.close()
-    run_dbt(db, work, "run", "--full-refresh", "--select", "fct_disclosure_metric")
+    # a second incremental build without changes changes nothing
+    run_dbt(db, work, "build")
     con = duckdb.connect(str(db), read_only=True)
-    full = {f: sorted(con.execute(f"select * exclude (loaded_at) from marts.{f}").fetchall(), key=repr) for f in facts}
+    assert _snapshot(con) == inc
     con.close()
-    assert inc == full
+    full_db = tmp_path / "full.duckdb"
+    shutil.copy(db, full_db)
+    run_dbt(full_db, tmp_path / "work_full", "build", "--full-refresh")
+    con = duckdb.connect(str(full_db), read_only=True)
+    full = _snapshot(con)
+    con.close()
+    assert inc.keys() == full.keys()
+    for rel in full:
+        assert inc[rel] == full[rel], rel
 
 
 def test_docs_generate(built_warehouse, tmp_path):

@@ -1,9 +1,32 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='document_id',
+    on_schema_change='sync_all_columns'
+) }}
 -- Every fetched document with its parse result, resolved agency and report year, its version
 -- position at its URL and whether it is the canonical document of its report (agency, year).
+--
+-- Incremental (documents are never deleted from raw): a document is "changed" when it is new or
+-- its input fingerprint (its raw.documents + raw.parsed_reports row, and the agency names and
+-- sources it is resolved against) differs from the stored one. A build rewrites the changed
+-- documents, every version at their URLs (version_no / is_latest_version move) and every document
+-- of every report they belong to now or belonged to before (the canonical choice moves), with
+-- loaded_at = this invocation; downstream incremental models take the reports of the rows loaded
+-- after their own latest batch (report_id and prev_report_id / prev_agency_id).
 with docs as (select * from {{ ref('stg_crawl__documents') }}),
 parsed as (select * from {{ ref('stg_parse__reports') }}),
 sources as (select * from {{ ref('stg_registry__sources') }}),
 names as (select * from {{ ref('int_agency_names') }}),
+
+-- everything a document's resolution depends on besides its own rows: a change re-resolves all
+registry_fp as (
+    select md5(
+        coalesce((select string_agg(agency_id || '|' || name_norm || '|' || match_rank, ',' order by agency_id, name_norm, match_rank) from names), '')
+        || '#' ||
+        coalesce((select string_agg(source_id || '|' || coalesce(agency_id, '') || '|' || coalesce(family, ''), ',' order by source_id) from sources), '')
+    ) as fp
+),
 
 base as (
     select
@@ -13,19 +36,45 @@ base as (
         p.parse_status, p.parser_version, p.parsed_at, p.error as parse_error,
         p.title as parsed_title, p.agency_name as parsed_agency_name, p.agency_as_printed,
         p.report_year as parsed_report_year, p.era, p.published_on as parsed_published_on,
-        p.n_metrics, p.n_checks_failed
+        p.n_metrics, p.n_checks_failed,
+        md5(cast(d as varchar) || '#' || coalesce(cast(p as varchar), '') || '#' || (select fp from registry_fp)) as input_fingerprint
     from docs d
     left join parsed p using (document_id)
     left join sources s using (source_id)
 ),
 
+-- version position of every document at its URL (over all documents: cheap, and exact)
+url_versions as (
+    select
+        document_id,
+        row_number() over (partition by url order by first_fetched_at nulls first, last_fetched_at nulls first, document_id) as version_no,
+        count(*) over (partition by url)          as n_versions,
+        row_number() over (partition by url order by last_fetched_at desc nulls last, first_fetched_at desc nulls last, document_id desc) = 1 as is_latest_version
+    from base
+),
+
+{% if is_incremental() %}
+prev as (
+    select document_id, input_fingerprint, report_id, agency_id, agency_match, url
+    from {{ this }}
+),
+changed as (
+    select b.*
+    from base b
+    left join prev t using (document_id)
+    where t.document_id is null or t.input_fingerprint is distinct from b.input_fingerprint
+),
+{% else %}
+changed as (select * from base),
+{% endif %}
+
 -- candidate agencies by name: field 1 = parser's canonical name, field 2 = name as printed
 candidates as (
     select b.document_id, b.own_agency_id, n.agency_id, n.match_rank, 1 as field_rank
-    from base b join names n on n.name_norm = {{ norm_name('b.parsed_agency_name') }}
+    from changed b join names n on n.name_norm = {{ norm_name('b.parsed_agency_name') }}
     union all
     select b.document_id, b.own_agency_id, n.agency_id, n.match_rank, 2 as field_rank
-    from base b join names n on n.name_norm = {{ norm_name('b.agency_as_printed') }}
+    from changed b join names n on n.name_norm = {{ norm_name('b.agency_as_printed') }}
 ),
 levels as (
     select
@@ -55,13 +104,55 @@ resolved as (
     group by document_id
 ),
 
+-- agency of the changed documents (resolved now); the others keep the stored resolution
+changed_resolved as (
+    select
+        c.document_id,
+        coalesce(r.agency_id, c.own_agency_id)      as agency_id,
+        case when r.agency_id is not null then r.agency_match
+             when c.own_agency_id is not null then 'source_agency'
+             else 'unresolved' end                  as agency_match,
+        coalesce(c.parsed_report_year, c.year_hint) as report_year
+    from changed c
+    left join resolved r using (document_id)
+),
+
+{% if is_incremental() %}
+-- URLs with a changed version; reports a changed document or a version at such a URL belongs to
+-- now or belonged to before; the documents to rewrite = every document of those URLs and reports
+affected_urls as (select distinct url from changed),
+affected_reports as (
+    select {{ report_id('agency_id', 'report_year') }} as report_id from changed_resolved
+    union
+    select t.report_id from prev t where t.url in (select url from affected_urls)
+    union
+    select t.report_id from prev t where t.document_id in (select document_id from changed)
+),
+scope as (
+    select b.*, coalesce(c.agency_id, t.agency_id) as res_agency_id,
+           coalesce(c.agency_match, t.agency_match) as res_agency_match,
+           t.report_id as prev_report_id, t.agency_id as prev_agency_id
+    from base b
+    left join changed_resolved c using (document_id)
+    left join prev t using (document_id)
+    where c.document_id is not null
+       or b.url in (select url from affected_urls)
+       or t.report_id in (select report_id from affected_reports where report_id is not null)
+),
+{% else %}
+scope as (
+    select b.*, c.agency_id as res_agency_id, c.agency_match as res_agency_match,
+           cast(null as varchar) as prev_report_id, cast(null as varchar) as prev_agency_id
+    from base b
+    join changed_resolved c using (document_id)
+),
+{% endif %}
+
 typed as (
     select
-        b.*,
-        coalesce(r.agency_id, b.own_agency_id)      as agency_id,
-        case when r.agency_id is not null then r.agency_match
-             when b.own_agency_id is not null then 'source_agency'
-             else 'unresolved' end                  as agency_match,
+        b.* exclude (res_agency_id, res_agency_match),
+        b.res_agency_id                             as agency_id,
+        b.res_agency_match                          as agency_match,
         coalesce(b.parsed_report_year, b.year_hint) as report_year,
         case when b.parsed_report_year is not null then 'parsed'
              when b.year_hint is not null then 'year_hint' end as report_year_source,
@@ -73,12 +164,11 @@ typed as (
         coalesce(b.parse_status, 'not_parsed')      as parse_status_filled,
         case b.source_format when 'html' then 1 when 'docx' then 2 when 'pdf' then 3
              when 'doc' then 4 when 'txt' then 5 when 'xls' then 6 else 7 end as format_rank,
-        -- versions of the same URL: the one fetched most recently is the current one
-        row_number() over (partition by b.url order by b.first_fetched_at nulls first, b.last_fetched_at nulls first, b.document_id) as version_no,
-        count(*) over (partition by b.url)          as n_versions,
-        row_number() over (partition by b.url order by b.last_fetched_at desc nulls last, b.first_fetched_at desc nulls last, b.document_id desc) = 1 as is_latest_version
-    from base b
-    left join resolved r using (document_id)
+        v.version_no,
+        v.n_versions,
+        v.is_latest_version
+    from scope b
+    join url_versions v using (document_id)
 ),
 
 candidates_ranked as (
@@ -146,5 +236,9 @@ select
     is_latest_version,
     is_report_candidate,
     canonical_rank,
-    coalesce(canonical_rank = 1, false)                 as is_canonical
+    coalesce(canonical_rank = 1, false)                 as is_canonical,
+    input_fingerprint,
+    coalesce(prev_report_id, {{ report_id('agency_id', 'report_year') }}) as prev_report_id,
+    coalesce(prev_agency_id, agency_id)                 as prev_agency_id,
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as loaded_at
 from ranked

@@ -1,25 +1,43 @@
--- depends_on: {{ ref('int_reports__canonical') }}
+-- depends_on: {{ ref('int_report_documents') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='report_id',
     on_schema_change='append_new_columns',
-    post_hook="{% if is_incremental() %}{{ delete_stale_reports() }}{% endif %}"
+    post_hook="{% if is_incremental() %}delete from {{ this }} where metric_code = ''{% endif %}"
 ) }}
 -- One row per canonical report x metric code, values as printed (blank -> null, never imputed).
--- Incremental by report: only reports whose canonical document or parse changed are reloaded.
+-- Incremental by report (macros/incremental.sql): the reports whose documents changed since the
+-- latest batch are deleted and reloaded; a tombstone row (metric_code '', removed by the post-hook)
+-- per such report makes delete+insert clear reports that have no metrics any more.
+{% if is_incremental() %}
+with changed as ({{ changed_report_ids(batch_watermark()) }}),
+{% else %}
+with
+{% endif %}
+rows_ as (
+    select
+        v.report_id, v.agency_id, v.report_year, v.metric_code, v.value, v.value_raw, v.semantic,
+        v.template_era, v.document_id, v.parsed_at
+    from {{ ref('int_metric_values') }} v
+    {% if is_incremental() %}
+    where v.report_id in (select report_id from changed)
+    union all
+    select report_id, null, null, '', null, null, null, null, null, null
+    from changed
+    {% endif %}
+)
 select
-    cast(v.report_id as varchar)        as report_id,
-    cast(v.agency_id as varchar)        as agency_id,
-    cast(v.report_year as integer)      as report_year,
-    cast(v.metric_code as varchar)      as metric_code,
-    cast(v.value as double)             as value,
-    cast(v.value_raw as varchar)        as value_raw,
-    cast(v.semantic as varchar)         as semantic,
-    cast(v.template_era as varchar)     as template_era,
-    cast(v.document_id as varchar)      as document_id,
-    cast(v.parsed_at as timestamp)      as parsed_at,
+    cast(report_id as varchar)          as report_id,
+    cast(agency_id as varchar)          as agency_id,
+    cast(report_year as integer)        as report_year,
+    cast(metric_code as varchar)        as metric_code,
+    cast(value as double)               as value,
+    cast(value_raw as varchar)          as value_raw,
+    cast(semantic as varchar)           as semantic,
+    cast(template_era as varchar)       as template_era,
+    cast(document_id as varchar)        as document_id,
+    cast(parsed_at as timestamp)        as parsed_at,
     -- the dbt invocation that (re)loaded the report: tests of this fact check the latest batch
-    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as loaded_at
-from {{ ref('int_metric_values') }} v
-where true {{ changed_reports_filter('v.report_id') }}
+    {{ run_ts() }}                      as loaded_at
+from rows_

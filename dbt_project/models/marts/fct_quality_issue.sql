@@ -1,10 +1,28 @@
+-- depends_on: {{ ref('int_report_documents') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='agency_id',
+    on_schema_change='append_new_columns',
+    post_hook="{% if is_incremental() %}delete from {{ this }} where issue_id is null{% endif %}"
+) }}
 -- Quality issues of canonical reports. Values are never changed because of them.
 --   source 'parser':    every fail / not_assessable check the parser recorded (V1-V4 ... in-report)
 --   source 'warehouse': cross-report checks computed here:
 --     V5 t3_carried_over_from_prev(Y) = t3_carried_to_next(Y-1), per applicant column (error)
 --     V6 t2_*_in_force(Y) = in_force(Y-1) + issued(Y) - repealed(Y), y2021 reports (warning)
 --     V7 t2_*_items_prev_year(Y) = items_prev_year(Y-1) + items_change(Y-1), y2019 reports (warning)
+--
+-- Incremental by agency (macros/incremental.sql): the cross-year checks compare a report with the
+-- agency's previous year, so every report of an agency whose documents changed since the latest
+-- batch is rechecked; a tombstone row per such agency (issue_id null, removed by the post-hook)
+-- makes delete+insert clear agencies that have no issues any more.
+{% if is_incremental() %}
+with changed_agencies as ({{ changed_agency_ids(batch_watermark()) }}),
+canon as (select * from {{ ref('int_reports__canonical') }} where agency_id in (select agency_id from changed_agencies)),
+{% else %}
 with canon as (select * from {{ ref('int_reports__canonical') }}),
+{% endif %}
 {%- set applicants = ['natural_person', 'commercial_enterprise', 'research_institution', 'social_welfare_org',
                       'legal_service_org', 'other_org', 'total'] -%}
 {%- set v7_items = ['license', 'other_service', 'penalty', 'coercion', 'fee'] -%}
@@ -17,6 +35,7 @@ mv as materialized (
     select report_id, agency_id, report_year, document_id, template_era, metric_code, value
     from {{ ref('fct_disclosure_metric') }}
     where metric_code in ('{{ codes | join("', '") }}')
+    {% if is_incremental() %}and agency_id in (select agency_id from changed_agencies){% endif %}
 ),
 parser_issues as (
     select
@@ -113,9 +132,15 @@ allq as (
     union all by name select * from v5
     union all by name select * from v6
     union all by name select * from v7
+    {% if is_incremental() %}
+    union all by name
+    select null as report_id, agency_id, null as report_year, null as document_id, null as check_code, null as status,
+           null as detail, null as source, null as rule_id, null as severity, true as is_tombstone
+    from changed_agencies
+    {% endif %}
 )
 select
-    cast(substr(md5(report_id || '|' || source || '|' || check_code), 1, 16) as varchar) as issue_id,
+    cast(case when report_id is not null then substr(md5(report_id || '|' || source || '|' || check_code), 1, 16) end as varchar) as issue_id,
     cast(report_id as varchar)      as report_id,
     cast(check_code as varchar)     as check_code,
     cast(status as varchar)         as status,
@@ -125,5 +150,6 @@ select
     cast(rule_id as varchar)        as rule_id,
     cast(agency_id as varchar)      as agency_id,
     cast(report_year as integer)    as report_year,
-    cast(document_id as varchar)    as document_id
+    cast(document_id as varchar)    as document_id,
+    {{ run_ts() }}                  as loaded_at
 from allq

@@ -1,4 +1,14 @@
--- One row per canonical report (agency x year), parsed or not, with publication timeliness
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='report_id',
+    on_schema_change='append_new_columns',
+    post_hook="{% if is_incremental() %}delete from {{ this }} where report_id not in (select report_id from {{ ref('int_reports__canonical') }}){% endif %}"
+) }}
+-- One row per canonical report (agency x year), parsed or not, with publication timeliness.
+-- Incremental by comparison: the new rows are computed for every report (cheap: one row per report
+-- from intermediate tables) and only the reports whose row differs from the stored one are
+-- rewritten; reports that are no longer canonical are deleted by the post-hook.
 with r as (select * from {{ ref('int_reports__canonical') }}),
 a as (select agency_id, kind from {{ ref('stg_registry__agencies') }}),
 y as (select * from {{ ref('dim_year') }}),
@@ -9,7 +19,8 @@ x as (
     from r
     left join a using (agency_id)
     left join y using (report_year)
-)
+),
+new_rows as (
 select
     cast(report_id as varchar)                      as report_id,
     cast(agency_id as varchar)                      as agency_id,
@@ -39,3 +50,8 @@ select
     cast(n_documents as integer)                    as n_documents,
     cast(n_versions as integer)                     as n_versions
 from x
+)
+select * from new_rows
+{% if is_incremental() %}
+where report_id in (select report_id from (select * from new_rows except select * from {{ this }}))
+{% endif %}

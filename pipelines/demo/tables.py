@@ -41,7 +41,8 @@ APPLICANT_HEADER = {
     "total": "总计",
 }
 
-T3_IDENTITY_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+# A shortened form of the template's note (agencies word it variously; the parser ignores it).
+T3_IDENTITY_NOTE = "（勾稽关系：第一项加第二项之和，等于第三项加第四项之和）"
 
 # table 三 result rows: (group label or None, row code, item label)
 T3_DENIED = [
@@ -148,7 +149,7 @@ PRE2019_ROWS: list[tuple[str | None, str, str]] = [
     ("pre_staff", "（三）从事政府信息公开工作人员数", "人"),
     ("pre_staff_fulltime", "1.专职人员数（不包括政府公报及政府网站工作人员数）", "人"),
     ("pre_staff_parttime", "2.兼职人员数", "人"),
-    ("pre_budget", "（四）政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面的经费）", "万元"),
+    ("pre_budget", "4.政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面的经费）", "万元"),
     (None, "九、政府信息公开会议和培训情况", ""),
     ("pre_meetings", "（一）召开政府信息公开工作会议或专题会议数", "次"),
     ("pre_trainings", "（二）举办各类培训班数", "次"),

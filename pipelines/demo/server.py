@@ -26,6 +26,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
+from pipelines.sources.registry import load_agencies
+
 from .model import Corpus
 from .plan import HOSTS, JPAAS_IGNORE_PAGE_COLUMN, TRS_PATH
 from .sites import XXGK_PATH, HazardSite, Resp, TruthEntry, build_sites, gzip_body
@@ -273,8 +275,10 @@ class DemoServer:
                     "allowed_hosts": [_hostport(b[host]), *extra_hosts], "allow_private_addresses": True,
                     "verified": True, "rate_limit_per_s": 0, "proxy": None, "options": options}
 
-        def published_on(host):  # a portal's registry entry names the agencies it collects
-            return sorted({r.agency_id for r in self.corpus.reports if r.host == host})
+        known = {a.id for a in load_agencies()}  # scale mode invents agencies the catalog lacks
+
+        def published_on(host):  # a portal's registry entry names the catalog agencies it collects
+            return sorted({r.agency_id for r in self.corpus.reports if r.host == host and r.agency_id in known})
 
         sources = []
         for host, sid, agency in (("jiaxing_portal", "jiaxing_portal_reports", None),

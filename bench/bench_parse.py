@@ -6,6 +6,12 @@ Figures printed (no assertions):
   * throughput of pipelines.parse.parse_document in reports/s over N HTML reports;
   * the ratio of the parser's time per report to plain lxml.html.fromstring over the same bytes
     (target ≤ 3×), overall and per layout;
+
+How the ratio is measured: both sides run in this process over the very same byte strings, after a
+warm-up pass of both (imports, lxml's parser, the parser's label caches). Each timed pass runs,
+layout by layout, lxml over the layout's reports and the parser over the same reports, alternating
+which goes first; the figures are the median of --passes passes (default 5), so one pass disturbed
+by other load on the machine does not decide the result. The load average is printed alongside.
   * peak memory while parsing 1,000 and 4,000 reports (tracemalloc peak of Python allocations and
     the process's max RSS; target: flat, i.e. the parser keeps nothing between documents).
 
@@ -16,12 +22,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import random
 import resource
 import sys
 import time
 import tracemalloc
 from collections import defaultdict
+from statistics import median
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -97,22 +105,45 @@ def build_reports(n: int, seed: int) -> tuple[list[tuple[str, bytes, str]], str]
 
 # --------------------------------------------------------------------------- measurements
 
-def time_both(docs) -> tuple[float, float, dict]:
-    per_layout: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
-    t_parse = t_lxml = 0.0
+def _pass(groups: dict[str, list[tuple[bytes, str]]], lxml_first: bool) -> dict[str, tuple[float, float]]:
+    """One timed pass: layout → (parser seconds, lxml seconds) over the layout's reports."""
+    out = {}
+    perf = time.perf_counter
+    fromstring = lxml.html.fromstring
+    for layout, items in groups.items():
+        for side in ((0, 1) if lxml_first else (1, 0)):
+            t0 = perf()
+            if side:
+                for body, name in items:
+                    parse_document(body, filename=name)
+            else:
+                for body, _ in items:
+                    fromstring(body)
+            dt = perf() - t0
+            if side:
+                t_parse = dt
+            else:
+                t_lxml = dt
+        out[layout] = (t_parse, t_lxml)
+    return out
+
+
+def time_both(docs, passes: int = 5) -> tuple[float, float, dict]:
+    """Median over passes: (parser seconds, lxml seconds, {layout: [parser s, lxml s, n]})."""
+    groups: dict[str, list[tuple[bytes, str]]] = defaultdict(list)
     for layout, body, name in docs:
-        t0 = time.perf_counter()
-        lxml.html.fromstring(body)
-        t1 = time.perf_counter()
-        parse_document(body, filename=name)
-        t2 = time.perf_counter()
-        t_lxml += t1 - t0
-        t_parse += t2 - t1
-        row = per_layout[layout]
-        row[0] += t2 - t1
-        row[1] += t1 - t0
-        row[2] += 1
+        groups[layout].append((body, name))
+    runs = [_pass(groups, lxml_first=i % 2 == 0) for i in range(max(passes, 1))]
+    per_layout = {layout: [median(r[layout][0] for r in runs), median(r[layout][1] for r in runs), len(items)]
+                  for layout, items in groups.items()}
+    t_parse = median(sum(v[0] for v in r.values()) for r in runs)
+    t_lxml = median(sum(v[1] for v in r.values()) for r in runs)
     return t_parse, t_lxml, per_layout
+
+
+def _load() -> float:
+    """1-minute load average (other processes on the machine disturb the timings)."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
 
 def peak_memory(docs) -> tuple[float, float]:
@@ -130,6 +161,7 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(prog="bench_parse")
     ap.add_argument("--n", type=int, default=2000, help="reports for the throughput run (default 2000)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--passes", type=int, default=5, help="timed passes; figures are their median (default 5)")
     a = ap.parse_args(argv)
     n = max(a.n, 1)
 
@@ -139,8 +171,10 @@ def main(argv=None) -> None:
           f"mean size {sum(len(b) for _, b, _ in docs) / len(docs) / 1024:.1f} KiB")
 
     run = docs[:n]
-    time_both(run[: min(200, n)])  # warm-up: imports, regex and label caches
-    t_parse, t_lxml, per_layout = time_both(run)
+    time_both(run, passes=1)  # warm-up of both sides: imports, lxml's parser, regex and label caches
+    load = _load()
+    t_parse, t_lxml, per_layout = time_both(run, passes=a.passes)
+    print(f"(median of {max(a.passes, 1)} passes; load average {load:.2f} before, {_load():.2f} after)")
     print(f"parse_document: {len(run)} reports in {t_parse:.2f}s = {len(run) / t_parse:,.0f} reports/s "
           f"({t_parse / len(run) * 1000:.2f} ms/report)")
     print(f"lxml.html.fromstring on the same bytes: {t_lxml / len(run) * 1000:.2f} ms/report; "

@@ -130,13 +130,26 @@ _FULL_NAME = re.compile(
     r"([\u4e00-\u9fa5]{2,4}[省市县区](?:人民政府办公室|人民政府|[\u4e00-\u9fa5]{2,12}?(?:委员会|局|办公室)))")
 
 
+@lru_cache(maxsize=1)
+def _placed_probes() -> tuple[tuple[str, str], ...]:
+    """(name, probe) for _placed_names(): the probe (the name's first three characters) must occur
+    for the name to occur, so one search of a shared probe rules out a whole place."""
+    return tuple((n, n[:3]) for n in _placed_names())
+
+
 def from_text(text: str) -> str | None:
     """Agency named only in the body (a title without agency): the catalog name mentioned most,
     else the first full agency name in the opening text."""
     names, aliases = _catalog()
     head = text[:4000]
     best, best_n = None, 0
-    for name in _placed_names():
+    present: dict[str, bool] = {}
+    for name, probe in _placed_probes():
+        hit = present.get(probe)
+        if hit is None:
+            hit = present[probe] = probe in head
+        if not hit:
+            continue  # count 0: never changes best
         n = head.count(name)
         if n > best_n or (n == best_n and n and best and len(name) > len(best)):
             best, best_n = name, n

@@ -13,15 +13,20 @@ EPS = 1e-6
 def _fmt(v) -> str:
     if v is None:
         return "blank"
-    if isinstance(v, float) and v.is_integer():
+    if v.__class__ is float and v.is_integer():
         v = int(v)
     return str(v)
 
 
+# _fmt of blanks and small whole numbers, looked up (1.0 finds 1: both print "1")
+_FMT = {None: "blank", **{i: str(i) for i in range(-100, 2000)}}
+_FMT_GET = _FMT.get
+
+
 def _side(vals: list, total) -> str:
     if len(vals) > 6:
-        return f"{_fmt(total)} (sum of {len(vals)} cells, {vals.count(None)} blank)"
-    return "+".join([_fmt(v) for v in vals])
+        return f"{_FMT_GET(total) or _fmt(total)} (sum of {len(vals)} cells, {vals.count(None)} blank)"
+    return "+".join([_FMT_GET(v) or _fmt(v) for v in vals])
 
 
 def compare(code: str, lhs: list, rhs: list) -> dict:
@@ -67,21 +72,29 @@ _V4 = [(f"t4_sum__{b}", [f"t4_{b}_{c}" for c in ("maintained", "corrected", "oth
         [f"t4_{b}_total"], (f"t4_{b}_total",)) for b in ("review", "lit_direct", "lit_after_review")]
 
 
+# the spec lists per era, built once (V1/V2 interleaved per applicant, then V3, then V4)
+_SPECS_ROW = tuple(x for pair in zip(_V1, _V2_ROW) for x in pair) + tuple(_V3) + tuple(_V4)
+_SPECS_SUBROWS = tuple(x for pair in zip(_V1, _V2_SUBROWS) for x in pair) + tuple(_V3) + tuple(_V4)
+_SPECS_T4 = tuple(_V4)
+_SUBROW_TOTALS = tuple(f"t3_{k}__total" for k in T3_OTHER_SUBROWS)
+
+
 def run_checks(metrics: dict, era: str | None) -> list[dict]:
     """V1–V4 on metrics (code → (value, value_raw, semantic)), each where its cells were printed."""
-    def v(code):
-        m = metrics.get(code)
-        return None if m is None else m[0]
-
-    specs: list[tuple] = []
     if era in ("y2019", "y2021"):
-        has_subrows = any(f"t3_{k}__total" in metrics for k in T3_OTHER_SUBROWS)
-        for a, b in zip(_V1, _V2_SUBROWS if has_subrows else _V2_ROW):
-            specs += (a, b)
-        specs += _V3
-    specs += _V4
+        has_subrows = False
+        for c in _SUBROW_TOTALS:
+            if c in metrics:
+                has_subrows = True
+                break
+        specs = _SPECS_SUBROWS if has_subrows else _SPECS_ROW
+    else:
+        specs = _SPECS_T4
+    v = {c: m[0] for c, m in metrics.items()}.get
     out = []
     for code, lhs, rhs, needs in specs:
-        if any(n in metrics for n in needs):
-            out.append(compare(code, [v(c) for c in lhs], [v(c) for c in rhs]))
+        for n in needs:
+            if n in metrics:
+                out.append(compare(code, [v(c) for c in lhs], [v(c) for c in rhs]))
+                break
     return out

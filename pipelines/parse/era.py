@@ -1,6 +1,8 @@
 """Template era from the tables' own headers, never from the year."""
 from __future__ import annotations
 
+import re
+
 
 Y2021_MARKS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "收费通知")
 Y2019_MARKS = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "采购项目数量", "采购总金额",
@@ -9,7 +11,7 @@ PRE_HEADERS = ("统计指标", "指标名称")
 PRE_VALUE_HEADERS = ("统计数", "本期实际", "历年累计", "计量单位")
 
 
-_SPACES = dict.fromkeys(map(ord, " \t\r\n\u3000\xa0"), None)
+_SPACES = re.compile("[ \t\r\n\u3000\xa0]+")
 
 
 def detect_era(rows) -> str | None:
@@ -23,7 +25,7 @@ def detect_era(rows) -> str | None:
     y21 = sum(text.count(m) for m in Y2021_MARKS)
     y19 = sum(text.count(m) for m in Y2019_MARKS) + text.count("\x00本年新\x00")
     if not (y21 or y19):
-        text = text.translate(_SPACES)
+        text = _SPACES.sub("", text)
         y21 = sum(text.count(m) for m in Y2021_MARKS)
         y19 = sum(text.count(m) for m in Y2019_MARKS) + text.count("\x00本年新\x00")
     if y21 or y19:

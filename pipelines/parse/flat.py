@@ -3,6 +3,7 @@ template's own structure — a row starts at a known row label or at a label tha
 from __future__ import annotations
 
 from .labels import is_label, norm
+from .memo import memo
 from .model import TABLE_MARK
 from .numbers import clean, parse_value
 from .tables import T2_ROWS
@@ -18,6 +19,26 @@ def _starts_row(text: str) -> bool:
     return any(s in n for s in _T3_STARTERS) or n == "行政复议"
 
 
+_PROSE, _VALUE, _LABEL, _STARTER, _OTHER = range(5)
+
+
+_clean = clean.__wrapped__  # prose is seen once: not worth a slot in clean()'s cache
+
+
+def _kind(cell: str) -> int:
+    c = clean(cell) if len(cell) <= 40 else _clean(cell)
+    if len(c) > 80:  # a paragraph of prose
+        return _PROSE
+    if not c or parse_value(c, "cny")[1] != "text":
+        return _VALUE
+    if is_label(c):
+        return _STARTER if _starts_row(c) else _LABEL
+    return _OTHER  # a one-character unit (条, 件) or marker
+
+
+_kind_cached = memo(1024)(_kind)
+
+
 def rebuild_rows(blocks: list[str]) -> list[list[str]]:
     rows: list[list[str]] = []
     cur: list[str] | None = None
@@ -26,17 +47,17 @@ def rebuild_rows(blocks: list[str]) -> list[list[str]]:
         if cell == TABLE_MARK:
             cur = None
             continue
-        c = clean(cell)
-        if len(c) > 80:  # a paragraph of prose ends any row
+        kind = _kind_cached(cell) if len(cell) <= 40 else _kind(cell)  # short cells repeat; prose does not
+        if kind == _PROSE:  # a paragraph of prose ends any row
             cur = None
             continue
-        if not c or parse_value(c, "cny")[1] != "text":
+        if kind == _VALUE:
             if cur is not None:
                 cur.append(cell)
                 has_values = True
             continue
-        if is_label(c):
-            if cur is None or has_values or _starts_row(c):
+        if kind != _OTHER:
+            if cur is None or has_values or kind == _STARTER:
                 cur = [cell]
                 rows.append(cur)
                 has_values = False

@@ -23,6 +23,13 @@ def expand(rows: list[list[tuple[str, object, object]]]) -> list[list[str | None
     pending: dict[int, set[int]] = {}  # row -> columns covered by a rowspan from above
     for r, cells in enumerate(rows):
         covered = pending.pop(r, ())
+        if not covered:
+            for _, rowspan, colspan in cells:
+                if rowspan is not None or colspan is not None:
+                    break
+            else:  # the common row: nothing spans into it, none of its cells spans
+                grid.append([text for text, _, _ in cells])
+                continue
         out: list[str | None] = []
         c = 0
         for text, rowspan, colspan in cells:

@@ -6,6 +6,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from .memo import memo
+
 # characters that only pad a cell
 _PAD = str.maketrans({"\u3000": " ", "\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
                       "\u200b": "", "\ufeff": "", "\t": " ", "\r": " ", "\n": " "})
@@ -64,6 +66,18 @@ def parse_value(raw: str | None, unit: str = "count", scale: int | None = None):
     else:
         value = float(d)
     return value, ("zero" if d == 0 else "numeric")
+
+
+@memo(1024)
+def _cell(key: tuple) -> tuple:
+    raw, unit, scale = key
+    value, sem = parse_value(raw, unit, scale)
+    return value, clean(raw), sem
+
+
+def cell(raw: str | None, unit: str = "count", scale: int | None = None) -> tuple:
+    """``(value, value_raw, semantic)`` of one cell: parse_value plus the cleaned text, one memo hit."""
+    return _cell((raw, unit, scale))
 
 
 def is_value_like(raw: str | None) -> bool:

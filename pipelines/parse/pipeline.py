@@ -82,12 +82,16 @@ def _derive_other(res: Result, era: str | None) -> None:
 
 
 _ORDER = {c: i for i, c in enumerate(METRICS)}
+_ORDER_OF = _ORDER.__getitem__
 
 
 def _metric_list(metrics: dict) -> list[dict]:
-    n = len(_ORDER)
-    codes = sorted(metrics, key=lambda c: (_ORDER.get(c, n), c))
-    return [{"metric_code": c, "value": metrics[c][0], "value_raw": metrics[c][1], "semantic": metrics[c][2]}
+    # catalog order, then codes beyond the catalog by name
+    codes = [c for c in metrics if c in _ORDER]
+    codes.sort(key=_ORDER_OF)
+    if len(codes) < len(metrics):
+        codes += sorted(c for c in metrics if c not in _ORDER)
+    return [{"metric_code": c, "value": (m := metrics[c])[0], "value_raw": m[1], "semantic": m[2]}
             for c in codes]
 
 

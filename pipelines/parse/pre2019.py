@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .catalog import METRICS
 from .labels import core, norm
+from .memo import memo
 from .numbers import clean
 
 # verified label variants (report-templates.md §2.3) on top of the catalog's own row labels
@@ -28,6 +29,7 @@ SYNONYMS = {
 }
 _PARENTS = {"pre_review_cases": "pre_review_", "pre_litigation_cases": "pre_litigation_"}
 _SECTION_UNITS = {"——", "—", "--", "-", ""}
+_SECTION_MARKS = _SECTION_UNITS - {""}
 
 
 def _index() -> dict[str, list[str]]:
@@ -48,6 +50,12 @@ _KEYS = sorted(INDEX, key=len, reverse=True)
 
 
 def match_label(label: str, parent: str | None = None) -> str | None:
+    return _match_label((label, parent))
+
+
+@memo(1024)
+def _match_label(key: tuple) -> str | None:
+    label, parent = key
     c = core(label)
     if len(c) < 2:
         return None
@@ -69,6 +77,18 @@ def match_label(label: str, parent: str | None = None) -> str | None:
     return codes[0]
 
 
+_HEADER_NAMES = ("统计指标", "指标名称")
+
+
+@memo(1024)
+def _is_short_header_cell(cell: str) -> bool:
+    return norm(cell) in _HEADER_NAMES
+
+
+def _is_header_cell(cell: str) -> bool:
+    return _is_short_header_cell(cell) if len(cell) <= 12 else norm(cell) in _HEADER_NAMES
+
+
 def match_pre2019(rows, res) -> None:
     value_idx, unit_idx = 2, 1
     started = False
@@ -77,8 +97,8 @@ def match_pre2019(rows, res) -> None:
         cells = [c for c in row if c is not None]
         if not cells:
             continue
-        norms = [norm(c) for c in cells]
-        if any(n in ("统计指标", "指标名称") for n in norms):
+        if any(map(_is_header_cell, cells)):
+            norms = [norm(c) for c in cells]
             started = True
             unit_idx = next((i for i, n in enumerate(norms) if "单位" in n), 1)
             value_idx = None
@@ -94,7 +114,7 @@ def match_pre2019(rows, res) -> None:
         label = cells[0]
         unit = clean(cells[unit_idx]) if unit_idx < len(cells) else ""
         raw = cells[value_idx] if value_idx < len(cells) else ""
-        if unit in _SECTION_UNITS and clean(raw) in _SECTION_UNITS - {""}:
+        if unit in _SECTION_UNITS and clean(raw) in _SECTION_MARKS:
             continue  # a section heading row (一、主动公开情况 —— ——)
         code = match_label(label, parent)
         if code is None:

@@ -9,7 +9,10 @@ from functools import lru_cache
 
 from .catalog import APPLICANTS, METRICS, unit_of
 from .labels import core, is_label, norm
-from .numbers import clean, parse_value
+from .memo import memo
+from .numbers import _cell, cell, clean, parse_value
+
+_CELLS_GET = _cell.cache.get
 
 # ---- table 二 -------------------------------------------------------------------------------
 T2_ROWS = {
@@ -156,6 +159,11 @@ T4_CODES = [f"t4_{block}_{col}" for block in ("review", "lit_direct", "lit_after
 _T4_HEADER_WORDS = ("结果维持", "结果纠正", "尚未审结", "总计", "复议", "诉讼", "其他结果")
 
 
+_T3_CODES = {key: tuple((f"t3_{key}__{c}", unit_of(f"t3_{key}__{c}")) for c in APPLICANTS)
+             for key in T3_ROW_KEYS}
+_T4_CODES = tuple((c, unit_of(c)) for c in T4_CODES)
+
+
 class Result:
     def __init__(self):
         self.metrics: dict[str, tuple] = {}
@@ -167,19 +175,43 @@ class Result:
             if self.metrics[code][1] != clean(raw):
                 self.warnings.append(f"{code} printed twice ({self.metrics[code][1]!r} / {clean(raw)!r}); kept the first")
             return
-        unit = unit_of(code)
-        value, sem = parse_value(raw, unit, scale)
-        self.metrics[code] = (value, clean(raw), sem)
+        self.metrics[code] = cell(raw, unit_of(code), scale)
+
+    def put_all(self, codes, raws) -> None:
+        """put() for (code, unit) pairs zipped with their cells (no scale)."""
+        metrics = self.metrics
+        known = _CELLS_GET
+        for (code, unit), raw in zip(codes, raws):
+            if code in metrics:
+                self.put(code, raw)
+            else:
+                key = (raw, unit, None)
+                metrics[code] = known(key) or _cell(key)  # (the memo's dict first: most cells repeat)
 
 
 def _split(row) -> tuple[list[str], list[str], list[str]]:
-    cells = [c for c in row if c is not None]
+    cells = [c for c in row if c is not None] if None in row else row  # (never mutated)
     last = -1
-    for i, c in enumerate(cells):
-        if is_label(c):
+    for i in range(len(cells) - 1, -1, -1):  # the last label cell
+        if is_label(cells[i]):
             last = i
+            break
     labels = [c for c in cells[: last + 1] if clean(c)]
     return cells, labels, cells[last + 1:]
+
+
+_NO_INFO = (False, False, False, False, False, False)
+
+
+@memo(1024)
+def _label_info(labels: tuple) -> tuple:
+    """What a row's labels say, once per distinct label tuple: (applicant header, 小计 column,
+    table-三 header word, 本年新收, 行政复议, table-四 header word)."""
+    norms = [norm(x) for x in labels]
+    return (any("申请人情况" in x for x in norms), any("小计" in x for x in norms),
+            any(x in T3_HEADER_WORDS for x in norms), any("本年新收" in x for x in norms),
+            any("行政复议" in x for x in norms),
+            any(any(w in x for w in _T4_HEADER_WORDS) for x in norms))
 
 
 def match_tables(rows, era: str, res: Result) -> None:
@@ -191,13 +223,14 @@ def match_tables(rows, era: str, res: Result) -> None:
     prev_key = None
     subtotal_col = False
     t3_header = False
+    t2_defaults = T2_DEFAULT_COLS.get(era, {})
     for row in rows:
         cells, labels, values = _split(row)
         if not cells:
             continue
-        first = norm(cells[0]) if cells[0] else ""
         # --- table 二 -------------------------------------------------------------
         if not in_t3 and not t3_done:
+            first = norm(cells[0]) if cells[0] else ""
             if first == "信息内容":
                 header = []
                 header_money_scale = []
@@ -213,7 +246,7 @@ def match_tables(rows, era: str, res: Result) -> None:
             t2row = T2_ROWS.get(core(cells[0]) or first) if cells[0] else None
             if t2row:
                 res.found.add("t2")
-                defaults = T2_DEFAULT_COLS.get(era, {}).get(t2row) or T2_DEFAULT_COLS["y2019"].get(t2row, [])
+                defaults = t2_defaults.get(t2row) or T2_DEFAULT_COLS["y2019"].get(t2row, [])
                 cols = header if header and all(header) else (
                     [h or d for h, d in zip(header, defaults)] if header else defaults)
                 vals = cells[1:]
@@ -237,16 +270,15 @@ def match_tables(rows, era: str, res: Result) -> None:
                             res.warnings.append(f"{code}: no unit printed; read as 元")
                     res.put(code, raw, scale)
                 continue
+        info = _label_info(tuple(labels)) if labels else _NO_INFO
         # --- table 三 -------------------------------------------------------------
         if not t3_done and labels:
-            norms = [norm(x) for x in labels]
-            if not in_t3 and any("申请人情况" in x for x in norms):
+            if not in_t3 and info[0]:
                 t3_header = True
-            if (t3_header or in_t3) and any("小计" in x for x in norms):
+            if (t3_header or in_t3) and info[1]:
                 subtotal_col = True
-            is_header = any(x in T3_HEADER_WORDS for x in norms)
-            key = _t3_key(labels, prev_key) if len(values) >= 3 and not is_header and (
-                in_t3 or t3_header or any("本年新收" in x for x in norms)) else None
+            key = _t3_key_cached(tuple(labels), prev_key in T3_OTHER_SUBROWS) if (
+                len(values) >= 3 and not info[2] and (in_t3 or t3_header or info[3])) else None
             if key:
                 in_t3 = True
                 res.found.add("t3")
@@ -258,25 +290,23 @@ def match_tables(rows, era: str, res: Result) -> None:
                     res.warnings.append(f"table 三 row {labels[-1]!r}: {len(vals)} value cells, expected 7")
                     if len(vals) > 7:
                         vals = vals[-7:]
-                for col, raw in zip(APPLICANTS, vals):
-                    res.put(f"t3_{key}__{col}", raw)
+                res.put_all(_T3_CODES[key], vals)
                 prev_key = key
                 if key == "carried_to_next":
                     in_t3 = False
                     t3_done = True
                 continue
         # --- table 四 -------------------------------------------------------------
-        if any("行政复议" in norm(x) for x in labels):
+        if info[4]:
             t4_header = True
             if len(values) < 15:  # a flattened page can carry the header and the numbers in one row
                 continue
-            labels = []
+            info = _NO_INFO  # the header words were read: only the numbers count
         if t4_header and "t4" not in res.found:
             vals = _fit(values, 15)
-            if len(vals) >= 15 and not any(any(w in norm(x) for w in _T4_HEADER_WORDS) for x in labels):
+            if len(vals) >= 15 and not info[5]:
                 if len(vals) > 15:
                     res.warnings.append(f"table 四: {len(vals)} value cells, read the last 15")
                     vals = vals[-15:]
                 res.found.add("t4")
-                for code, raw in zip(T4_CODES, vals):
-                    res.put(code, raw)
+                res.put_all(_T4_CODES, vals)

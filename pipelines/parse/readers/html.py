@@ -36,6 +36,7 @@ _META_KEYS = {"articletitle": "title", "pubdate": "published", "publishdate": "p
 _BLOCK_TAGS = ("p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section",
                "article", "blockquote", "dd", "dt", "center", "ul", "ol", "pre", "header", "footer",
                "form", "caption", "hr", "td", "th")
+_BLOCK_TAGS_NO_BR = tuple(t for t in _BLOCK_TAGS if t != "br")
 _SEP = "\ue001"  # block boundary marker (source line breaks are only spaces in HTML)
 
 
@@ -148,16 +149,22 @@ def read_html(text: str, data: bytes | None = None, encoding: str | None = None)
         grids.append(_grid(t))
         t.clear(keep_tail=True)
         t.text = TABLE_MARK
-    for el in node.iter(_BLOCK_TAGS):
-        el.tail = _SEP + el.tail if el.tail else _SEP
-        if el.tag != "br":
-            el.text = _SEP + el.text if el.text else _SEP
+    # block boundaries → _SEP (each element is independent, so <br> gets its own pass: no .tag reads)
+    for el in node.iter(_BLOCK_TAGS_NO_BR):
+        t = el.text
+        el.text = _SEP + t if t else _SEP
+        t = el.tail
+        el.tail = _SEP + t if t else _SEP
+    for el in node.iter("br"):
+        t = el.tail
+        el.tail = _SEP + t if t else _SEP
     sb = StreamBuilder(doc)
     blocks = doc.blocks
     k = 0
     text_out = etree.tostring(node, method="text", encoding=str)
     if "\n" in text_out or "\r" in text_out:
         text_out = text_out.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    lines = doc.lines
     for line in text_out.split(_SEP):
         if not line:
             continue
@@ -165,6 +172,14 @@ def read_html(text: str, data: bytes | None = None, encoding: str | None = None)
             blocks.append(line)
             sb.grid(grids[k])
             k += 1
+        elif "\t" not in line and sb._cells is None:
+            # what sb.line() does with running text when no one-cell-per-line row is open
+            block = line.strip(" ")
+            if block:
+                blocks.append(block)
+                block = block.strip(" \u3000\xa0\r\n\x0b\x0c")
+                if block:
+                    lines.append(block)
         elif line.strip(" \t"):
             blocks.append(line.strip(" "))
             sb.line(line)

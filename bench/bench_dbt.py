@@ -167,6 +167,20 @@ def run_dbt(db: Path, work: Path, *args: str) -> float:
         raise SystemExit(f"dbt {' '.join(args)} failed")
     summary = [line for line in proc.stdout.splitlines() if "Done. PASS=" in line]
     print(f"    {summary[-1].split('Done. ')[-1] if summary else ''}")
+    # where the time goes: dbt start-up + parsing vs. running the nodes (models / tests)
+    results = work / "target" / "run_results.json"
+    if results.exists():
+        import json
+        data = json.loads(results.read_text())
+        by_kind: dict[str, float] = {}
+        for r in data["results"]:
+            kind = r["unique_id"].split(".")[0]
+            by_kind[kind] = by_kind.get(kind, 0.0) + r["execution_time"]
+        nodes = data.get("elapsed_time") or 0.0
+        print(f"    start-up + parse {elapsed - nodes:5.1f} s, nodes {nodes:5.1f} s ("
+              + ", ".join(f"{k}s {v:.1f} s" for k, v in sorted(by_kind.items())) + ")")
+        slow = sorted(data["results"], key=lambda r: -r["execution_time"])[:5]
+        print("    slowest: " + ", ".join(f"{r['unique_id'].split('.')[-1][:40]} {r['execution_time']:.2f}" for r in slow))
     return elapsed
 
 

@@ -16,9 +16,14 @@ import os
 import sys
 from pathlib import Path
 
+import duckdb
 from rich.console import Console
 
-err = Console(stderr=True)
+
+
+def error(message: str) -> None:
+    """One plain line on stderr (no wrapping: scripts read it)."""
+    print(f"error: {message}", file=sys.stderr)
 
 
 # What a folder given to `govreports parse` is searched for (a file named explicitly is always read).
@@ -44,7 +49,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         try:
             result = parse_path(path, agency=args.agency, year=args.year)
         except UnreadableDocument as exc:
-            err.print(f"[red]error[/red]: {exc}")
+            error(str(exc))
             failures += 1
             continue
         result = {"source": str(path), **result}
@@ -175,8 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
-    except (FileNotFoundError, ValueError) as exc:  # bad path, bad registry: one clear line
-        err.print(f"[red]error[/red]: {exc}")
+    except (FileNotFoundError, ValueError, duckdb.Error) as exc:  # bad path, registry or SQL: one clear line
+        error(" ".join(str(exc).split()))
         return 2
 
 

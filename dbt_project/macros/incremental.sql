@@ -33,3 +33,25 @@
     union
     select prev_agency_id from {{ ref('int_report_documents') }} where loaded_at > {{ watermark }} and prev_agency_id is not null
 {%- endmacro %}
+
+{#- versions of the same URL: oldest first; the one fetched most recently is the current one -#}
+{% macro url_versions(relation) %}
+    select
+        document_id,
+        row_number() over (partition by url order by first_fetched_at nulls first, last_fetched_at nulls first, document_id) as version_no,
+        count(*) over (partition by url)          as n_versions,
+        row_number() over (partition by url order by last_fetched_at desc nulls last, first_fetched_at desc nulls last, document_id desc) = 1 as is_latest_version
+    from {{ relation }}
+{% endmacro %}
+
+{#- the metric codes the cross-year checks V5-V7 (fct_quality_issue) compare -#}
+{% macro cross_year_codes() -%}
+{%- set applicants = ['natural_person', 'commercial_enterprise', 'research_institution', 'social_welfare_org',
+                      'legal_service_org', 'other_org', 'total'] -%}
+{%- set v7_items = ['license', 'other_service', 'penalty', 'coercion', 'fee'] -%}
+{%- set codes = [] -%}
+{%- for a in applicants -%}{%- do codes.extend(['t3_carried_over_from_prev__' ~ a, 't3_carried_to_next__' ~ a]) -%}{%- endfor -%}
+{%- for i in ['regulation', 'normative_doc'] -%}{%- do codes.extend(['t2_' ~ i ~ '_in_force', 't2_' ~ i ~ '_issued', 't2_' ~ i ~ '_repealed']) -%}{%- endfor -%}
+{%- for i in v7_items -%}{%- do codes.extend(['t2_' ~ i ~ '_items_prev_year', 't2_' ~ i ~ '_items_change']) -%}{%- endfor -%}
+{{ return(codes) }}
+{%- endmacro %}

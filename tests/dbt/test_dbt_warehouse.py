@@ -330,11 +330,12 @@ def test_incremental_build_matches_full_refresh(built_warehouse, tmp_path):
     tables["parsed_reports"].append(dict(document_id=did, content_sha256=sha, parser_version="0.1.0",
                                          parse_status="image_only", n_metrics=0, n_checks_failed=0,
                                          parsed_at=date(2021, 6, 1)))
-    # and zs_gov 2018 re-parsed (same document, new parser run, one value differs)
+    # and zs_gov 2018 re-parsed (same document, new parser run, one value differs, and the parser now
+    # reads the year as 2017: report (zs_gov, 2018) vanishes, (zs_gov, 2017) appears)
     zs18 = next(d for d in tables["documents"] if d["agency_id"] == "zs_gov" and d["year_hint"] == 2018)
     for pr in tables["parsed_reports"]:
         if pr["document_id"] == zs18["document_id"]:
-            pr.update(parser_version="0.2.0", parsed_at=date(2024, 5, 1))
+            pr.update(parser_version="0.2.0", parsed_at=date(2024, 5, 1), report_year=2017)
     for pm in tables["parsed_metrics"]:
         if pm["document_id"] == zs18["document_id"] and pm["metric_code"] == "pre_requests_received":
             pm.update(value=41.0, value_raw="41")
@@ -360,6 +361,10 @@ def test_incremental_build_matches_full_refresh(built_warehouse, tmp_path):
                        [report_id("ph_fgj", 2020)]).fetchone() == (new_docs[2], "parsed", 2)
     assert con.execute("select status from marts.agency_year_coverage where agency_id = 'ph_fgj' "
                        "and report_year = 2020").fetchone()[0] == "found"
+    assert con.execute("select count(*) from marts.fct_disclosure_metric where report_id = ?",
+                       [report_id("zs_gov", 2018)]).fetchone()[0] == 0
+    assert con.execute("select value from marts.fct_disclosure_metric where report_id = ? and "
+                       "metric_code = 'pre_requests_received'", [report_id("zs_gov", 2017)]).fetchone()[0] == 41.0
     issues = {(a, y, c) for a, y, c in con.execute(
         "select agency_id, report_year, check_code from marts.fct_quality_issue").fetchall()}
     assert ("ph_fgj", 2021, "v5_carried_over__natural_person") in issues      # unchanged report, new neighbour

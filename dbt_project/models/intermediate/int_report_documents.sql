@@ -37,25 +37,18 @@ base as (
         p.title as parsed_title, p.agency_name as parsed_agency_name, p.agency_as_printed,
         p.report_year as parsed_report_year, p.era, p.published_on as parsed_published_on,
         p.n_metrics, p.n_checks_failed,
-        md5(cast(d as varchar) || '#' || coalesce(cast(p as varchar), '') || '#' || (select fp from registry_fp)) as input_fingerprint
+        -- DuckDB's 64-bit hash of both rows (much cheaper than md5 of their text); a different
+        -- DuckDB version may hash differently, which only makes one build re-resolve everything
+        cast(hash(d, p, (select fp from registry_fp)) as varchar) as input_fingerprint
     from docs d
     left join parsed p using (document_id)
     left join sources s using (source_id)
 ),
 
--- version position of every document at its URL (over all documents: cheap, and exact)
-url_versions as (
-    select
-        document_id,
-        row_number() over (partition by url order by first_fetched_at nulls first, last_fetched_at nulls first, document_id) as version_no,
-        count(*) over (partition by url)          as n_versions,
-        row_number() over (partition by url order by last_fetched_at desc nulls last, first_fetched_at desc nulls last, document_id desc) = 1 as is_latest_version
-    from base
-),
-
 {% if is_incremental() %}
 prev as (
-    select document_id, input_fingerprint, report_id, agency_id, agency_match, url
+    select document_id, input_fingerprint, report_id, agency_id, agency_match, url,
+           version_no, n_versions, is_latest_version
     from {{ this }}
 ),
 changed as (
@@ -128,23 +121,35 @@ affected_reports as (
     union
     select t.report_id from prev t where t.document_id in (select document_id from changed)
 ),
+-- version position at the URL: recomputed for the URLs with a new version, else as stored
+url_versions as (
+    {{ url_versions("(select * from base where url in (select url from affected_urls))") }}
+),
 scope as (
-    select b.*, coalesce(c.agency_id, t.agency_id) as res_agency_id,
-           coalesce(c.agency_match, t.agency_match) as res_agency_match,
-           t.report_id as prev_report_id, t.agency_id as prev_agency_id
+    select b.*,
+           case when c.document_id is not null then c.agency_id else t.agency_id end as res_agency_id,
+           case when c.document_id is not null then c.agency_match else t.agency_match end as res_agency_match,
+           t.report_id as prev_report_id, t.agency_id as prev_agency_id,
+           coalesce(v.version_no, t.version_no) as version_no,
+           coalesce(v.n_versions, t.n_versions) as n_versions,
+           coalesce(v.is_latest_version, t.is_latest_version) as is_latest_version
     from base b
     left join changed_resolved c using (document_id)
     left join prev t using (document_id)
+    left join url_versions v using (document_id)
     where c.document_id is not null
        or b.url in (select url from affected_urls)
        or t.report_id in (select report_id from affected_reports where report_id is not null)
 ),
 {% else %}
+url_versions as ({{ url_versions('base') }}),
 scope as (
     select b.*, c.agency_id as res_agency_id, c.agency_match as res_agency_match,
-           cast(null as varchar) as prev_report_id, cast(null as varchar) as prev_agency_id
+           cast(null as varchar) as prev_report_id, cast(null as varchar) as prev_agency_id,
+           v.version_no, v.n_versions, v.is_latest_version
     from base b
     join changed_resolved c using (document_id)
+    join url_versions v using (document_id)
 ),
 {% endif %}
 
@@ -163,12 +168,8 @@ typed as (
              when b.listed_on is not null then 'listing' end as published_on_source,
         coalesce(b.parse_status, 'not_parsed')      as parse_status_filled,
         case b.source_format when 'html' then 1 when 'docx' then 2 when 'pdf' then 3
-             when 'doc' then 4 when 'txt' then 5 when 'xls' then 6 else 7 end as format_rank,
-        v.version_no,
-        v.n_versions,
-        v.is_latest_version
+             when 'doc' then 4 when 'txt' then 5 when 'xls' then 6 else 7 end as format_rank
     from scope b
-    join url_versions v using (document_id)
 ),
 
 candidates_ranked as (
@@ -242,3 +243,4 @@ select
     coalesce(prev_agency_id, agency_id)                 as prev_agency_id,
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as loaded_at
 from ranked
+

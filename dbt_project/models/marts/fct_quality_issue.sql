@@ -23,19 +23,11 @@ canon as (select * from {{ ref('int_reports__canonical') }} where agency_id in (
 {% else %}
 with canon as (select * from {{ ref('int_reports__canonical') }}),
 {% endif %}
-{%- set applicants = ['natural_person', 'commercial_enterprise', 'research_institution', 'social_welfare_org',
-                      'legal_service_org', 'other_org', 'total'] -%}
-{%- set v7_items = ['license', 'other_service', 'penalty', 'coercion', 'fee'] -%}
-{%- set codes = [] -%}
-{%- for a in applicants -%}{%- do codes.extend(['t3_carried_over_from_prev__' ~ a, 't3_carried_to_next__' ~ a]) -%}{%- endfor -%}
-{%- for i in ['regulation', 'normative_doc'] -%}{%- do codes.extend(['t2_' ~ i ~ '_in_force', 't2_' ~ i ~ '_issued', 't2_' ~ i ~ '_repealed']) -%}{%- endfor -%}
-{%- for i in v7_items -%}{%- do codes.extend(['t2_' ~ i ~ '_items_prev_year', 't2_' ~ i ~ '_items_change']) -%}{%- endfor %}
 -- the metrics the cross-report checks compare, read once
 mv as materialized (
     select report_id, agency_id, report_year, document_id, template_era, metric_code, value
-    from {{ ref('fct_disclosure_metric') }}
-    where metric_code in ('{{ codes | join("', '") }}')
-    {% if is_incremental() %}and agency_id in (select agency_id from changed_agencies){% endif %}
+    from {{ ref('int_cross_year_metrics') }}
+    {% if is_incremental() %}where agency_id in (select agency_id from changed_agencies){% endif %}
 ),
 parser_issues as (
     select
@@ -85,7 +77,8 @@ v6_wide as (
            max(value) filter (where metric_code like '%\_repealed' escape '\') as repealed
     from mv
     where template_era = 'y2021'
-      and regexp_matches(metric_code, '^t2_(regulation|normative_doc)_(in_force|issued|repealed)$')
+      -- = regexp '^t2_(regulation|normative_doc)_(in_force|issued|repealed)$' (an IN list is cheaper)
+      and metric_code in ({% for i in ['regulation', 'normative_doc'] %}{% for k in ['in_force', 'issued', 'repealed'] %}'t2_{{ i }}_{{ k }}'{{ ', ' if not (loop.last and i == 'normative_doc') }}{% endfor %}{% endfor %})
     group by all
 ),
 v6 as (
@@ -110,7 +103,8 @@ v7_wide as (
            max(value) filter (where metric_code like '%\_items\_change' escape '\')    as items_change
     from mv
     where template_era = 'y2019'
-      and regexp_matches(metric_code, '^t2_(.+)_items_(prev_year|change)$')
+      -- = regexp '^t2_(.+)_items_(prev_year|change)$' among the codes of int_cross_year_metrics
+      and (metric_code like 't2\_%\_items\_prev\_year' escape '\' or metric_code like 't2\_%\_items\_change' escape '\')
     group by all
 ),
 v7 as (
@@ -135,7 +129,7 @@ allq as (
     {% if is_incremental() %}
     union all by name
     select null as report_id, agency_id, null as report_year, null as document_id, null as check_code, null as status,
-           null as detail, null as source, null as rule_id, null as severity, true as is_tombstone
+           null as detail, null as source, null as rule_id, null as severity
     from changed_agencies
     {% endif %}
 )

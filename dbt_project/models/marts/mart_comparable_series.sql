@@ -1,11 +1,31 @@
-{{ config(materialized='table') }}
+-- depends_on: {{ ref('int_report_documents') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='report_id',
+    on_schema_change='append_new_columns',
+    post_hook="{% if is_incremental() %}delete from {{ this }} where comparable_group is null{% endif %}"
+) }}
 -- Cross-era series of comparable measures (dim_metric.comparable_group), one row per report x
 -- group x measure. caveat says when the eras' definitions differ or the cell was not a number.
-with m as (select * from {{ ref('dim_metric') }} where comparable_group is not null),
+-- Incremental by report like fct_disclosure_metric (macros/incremental.sql; tombstone rows have
+-- comparable_group null and are removed by the post-hook).
+{% if is_incremental() %}
+with changed as ({{ changed_report_ids(batch_watermark()) }}),
+{% else %}
+with
+{% endif %}
+m as (select * from {{ ref('dim_metric') }} where comparable_group is not null),
 f as (
     select f.*, m.comparable_group, m.unit, m.note
     from {{ ref('fct_disclosure_metric') }} f
     join m using (metric_code)
+    {% if is_incremental() %}
+    -- the changed reports were reloaded into the fact after our watermark (int_cross_year_metrics)
+    where f.loaded_at > {{ batch_watermark() }} and f.report_id in (select report_id from changed)
+    union all by name
+    select report_id from changed
+    {% endif %}
 )
 select
     cast(report_id as varchar)                   as report_id,
@@ -25,5 +45,6 @@ select
         case when comparable_group = 'procurement' then 'printed only in the 2019 template (2019-2020 reports)' end,
         case when semantic is distinct from 'numeric' and semantic is distinct from 'zero'
              then 'cell ' || coalesce(semantic, 'missing') || ': value not a printed number' end
-    ), '') as varchar)                           as caveat
+    ), '') as varchar)                           as caveat,
+    {{ run_ts() }}                               as loaded_at
 from f

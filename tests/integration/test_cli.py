@@ -58,3 +58,16 @@ def test_query_and_status_read_the_warehouse(demo_run, capsys):
 
 def test_query_refuses_to_write(demo_run):
     assert main(["query", "DELETE FROM marts.fct_report", "--db", str(demo_run.duckdb)]) != 0
+
+
+def test_sources_check_reports_each_demo_source_reachable(tmp_path, capsys):
+    from pipelines.demo.generator import generate_corpus
+    from pipelines.demo.server import DemoServer
+
+    with DemoServer(generate_corpus(0)) as server:
+        registry = server.write_registry(tmp_path / "sources.yaml")
+        assert main(["sources", "check", "--sources", str(registry)]) == 0
+    out = capsys.readouterr().out
+    for source_id in ("jiaxing_portal_reports", "pinghu_portal_annual", "nb_jxj_reports", "cixi_reports"):
+        line = next(line for line in out.splitlines() if source_id in line)
+        assert "reachable" in line, line

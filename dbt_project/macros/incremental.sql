@@ -55,3 +55,12 @@
 {%- for i in v7_items -%}{%- do codes.extend(['t2_' ~ i ~ '_items_prev_year', 't2_' ~ i ~ '_items_change']) -%}{%- endfor -%}
 {{ return(codes) }}
 {%- endmacro %}
+
+
+{#- post-hook of the tombstone pattern: a reloaded key with no rows left gets one marker row so that
+    delete+insert clears it; the marker rows are deleted again after the insert -#}
+{% macro delete_tombstones(column, marker='null') -%}
+{%- if is_incremental() -%}
+delete from {{ this }} where {{ column }} {{ "is null" if marker == 'null' else "= ''" }}
+{%- endif -%}
+{%- endmacro %}

@@ -1,11 +1,5 @@
 -- depends_on: {{ ref('int_report_documents') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='report_id',
-    on_schema_change='append_new_columns',
-    post_hook="{% if is_incremental() %}delete from {{ this }} where metric_code = ''{% endif %}"
-) }}
+{{ config(materialized='incremental', unique_key='report_id', post_hook="{{ delete_tombstones('metric_code', 'empty') }}") }}
 -- The values the cross-year checks V5-V7 compare (a narrow copy of fct_disclosure_metric, ~9 % of
 -- its rows), so that fct_quality_issue can recheck whole agencies without scanning the big fact.
 -- Incremental by report like fct_disclosure_metric (macros/incremental.sql). The changed reports

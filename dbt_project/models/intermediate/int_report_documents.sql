@@ -1,6 +1,5 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
     unique_key='document_id',
     on_schema_change='sync_all_columns'
 ) }}

@@ -1,11 +1,5 @@
 -- depends_on: {{ ref('int_report_documents') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='report_id',
-    on_schema_change='append_new_columns',
-    post_hook="{% if is_incremental() %}delete from {{ this }} where metric_code = ''{% endif %}"
-) }}
+{{ config(materialized='incremental', unique_key='report_id', post_hook="{{ delete_tombstones('metric_code', 'empty') }}") }}
 -- One row per canonical report x metric code, values as printed (blank -> null, never imputed).
 -- Incremental by report (macros/incremental.sql): the reports whose documents changed since the
 -- latest batch are deleted and reloaded; a tombstone row (metric_code '', removed by the post-hook)

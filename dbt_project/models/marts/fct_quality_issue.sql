@@ -1,11 +1,5 @@
 -- depends_on: {{ ref('int_report_documents') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='agency_id',
-    on_schema_change='append_new_columns',
-    post_hook="{% if is_incremental() %}delete from {{ this }} where issue_id is null{% endif %}"
-) }}
+{{ config(materialized='incremental', unique_key='agency_id', post_hook="{{ delete_tombstones('issue_id') }}") }}
 -- Quality issues of canonical reports. Values are never changed because of them.
 --   source 'parser':    every fail / not_assessable check the parser recorded (V1-V4 ... in-report)
 --   source 'warehouse': cross-report checks computed here:

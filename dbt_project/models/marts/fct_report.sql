@@ -1,8 +1,6 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
     unique_key='report_id',
-    on_schema_change='append_new_columns',
     post_hook="{% if is_incremental() %}delete from {{ this }} where report_id not in (select report_id from {{ ref('int_reports__canonical') }}){% endif %}"
 ) }}
 -- One row per canonical report (agency x year), parsed or not, with publication timeliness.

@@ -1,11 +1,5 @@
 -- depends_on: {{ ref('int_report_documents') }}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='report_id',
-    on_schema_change='append_new_columns',
-    post_hook="{% if is_incremental() %}delete from {{ this }} where comparable_group is null{% endif %}"
-) }}
+{{ config(materialized='incremental', unique_key='report_id', post_hook="{{ delete_tombstones('comparable_group') }}") }}
 -- Cross-era series of comparable measures (dim_metric.comparable_group), one row per report x
 -- group x measure. caveat says when the eras' definitions differ or the cell was not a number.
 -- Incremental by report like fct_disclosure_metric (macros/incremental.sql; tombstone rows have

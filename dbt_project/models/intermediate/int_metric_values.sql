@@ -12,4 +12,7 @@ select
     m.value_raw,
     m.semantic
 from {{ ref('stg_parse__metrics') }} m
-join {{ ref('int_reports__canonical') }} c using (document_id)
+-- the canonical documents straight from int_report_documents (not the int_reports__canonical view,
+-- whose per-report aggregate stops DuckDB from pushing a report or document filter into the scan
+-- of the metrics: the incremental fct_disclosure_metric reads 1 % of 150 M rows in 0.5 s, not 4 s)
+join {{ ref('int_report_documents') }} c on c.document_id = m.document_id and c.is_canonical

@@ -155,5 +155,22 @@ def from_text(text: str) -> str | None:
             best, best_n = name, n
     if best:
         return names.get(best) or aliases[best][0]
-    m = _FULL_NAME.search(text[:1500])
+    m = _first_full_name(text[:1500])
     return expand_short(m.group(1)) if m else None
+
+
+_LEVEL_CHAR = re.compile("[省市县区]")
+
+
+def _first_full_name(head: str):
+    """_FULL_NAME.search(head), tried only where a name can start: 2–4 characters before a 省市县区
+    (a search tries every position of the CJK text, several times slower)."""
+    tried = -1  # starts below this are done
+    for level in _LEVEL_CHAR.finditer(head, 2):
+        p = level.start()
+        for start in range(max(p - 4, tried + 1), p - 1):
+            m = _FULL_NAME.match(head, start)
+            if m:
+                return m
+        tried = p - 2
+    return None

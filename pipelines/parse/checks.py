@@ -23,13 +23,16 @@ _FMT = {None: "blank", **{i: str(i) for i in range(-100, 2000)}}
 _FMT_GET = _FMT.get
 
 
-def _side(vals: list, total) -> str:
+def _side(vals, total) -> str:
     if len(vals) > 6:
         return f"{_FMT_GET(total) or _fmt(total)} (sum of {len(vals)} cells, {vals.count(None)} blank)"
-    return "+".join([_FMT_GET(v) or _fmt(v) for v in vals])
+    parts = list(map(_FMT_GET, vals))
+    if None in parts:
+        parts = [p or _fmt(v) for p, v in zip(parts, vals)]
+    return "+".join(parts)
 
 
-def compare(code: str, lhs: list, rhs: list) -> dict:
+def compare(code: str, lhs, rhs) -> dict:
     """lhs/rhs: operand values (None = blank / not applicable / absent)."""
     ln = rn = 0
     ls = rs = 0
@@ -72,10 +75,23 @@ _V4 = [(f"t4_sum__{b}", [f"t4_{b}_{c}" for c in ("maintained", "corrected", "oth
         [f"t4_{b}_total"], (f"t4_{b}_total",)) for b in ("review", "lit_direct", "lit_after_review")]
 
 
+def _plan(specs) -> tuple:
+    """(all operand codes in one row, per check: (code, lhs slice, rhs slice, enabling codes)):
+    a document's operand values are then read with one map() over the metrics."""
+    flat, out = [], []
+    for code, lhs, rhs, needs in specs:
+        a = len(flat)
+        flat += lhs
+        b = len(flat)
+        flat += rhs
+        out.append((code, a, b, len(flat), needs))
+    return tuple(flat), tuple(out)
+
+
 # the spec lists per era, built once (V1/V2 interleaved per applicant, then V3, then V4)
-_SPECS_ROW = tuple(x for pair in zip(_V1, _V2_ROW) for x in pair) + tuple(_V3) + tuple(_V4)
-_SPECS_SUBROWS = tuple(x for pair in zip(_V1, _V2_SUBROWS) for x in pair) + tuple(_V3) + tuple(_V4)
-_SPECS_T4 = tuple(_V4)
+_PLAN_ROW = _plan(tuple(x for pair in zip(_V1, _V2_ROW) for x in pair) + tuple(_V3) + tuple(_V4))
+_PLAN_SUBROWS = _plan(tuple(x for pair in zip(_V1, _V2_SUBROWS) for x in pair) + tuple(_V3) + tuple(_V4))
+_PLAN_T4 = _plan(tuple(_V4))
 _SUBROW_TOTALS = tuple(f"t3_{k}__total" for k in T3_OTHER_SUBROWS)
 
 
@@ -87,14 +103,14 @@ def run_checks(metrics: dict, era: str | None) -> list[dict]:
             if c in metrics:
                 has_subrows = True
                 break
-        specs = _SPECS_SUBROWS if has_subrows else _SPECS_ROW
+        operands, checks = _PLAN_SUBROWS if has_subrows else _PLAN_ROW
     else:
-        specs = _SPECS_T4
-    v = {c: m[0] for c, m in metrics.items()}.get
+        operands, checks = _PLAN_T4
+    values = list(map({c: m[0] for c, m in metrics.items()}.get, operands))
     out = []
-    for code, lhs, rhs, needs in specs:
+    for code, a, b, c, needs in checks:
         for n in needs:
             if n in metrics:
-                out.append(compare(code, [v(c) for c in lhs], [v(c) for c in rhs]))
+                out.append(compare(code, values[a:b], values[b:c]))
                 break
     return out

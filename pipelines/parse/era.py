@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 
 Y2021_MARKS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "收费通知")
@@ -16,7 +17,7 @@ _SPACES = re.compile("[ \t\r\n\u3000\xa0]+")
 
 def detect_era(rows) -> str | None:
     # header words only: skip numbers and long text
-    cells = [c for row in rows for c in row if c and len(c) <= 60 and not c[0].isdigit()]
+    cells = [c for c in filter(None, chain.from_iterable(rows)) if not (c[0].isdigit() or len(c) > 60)]
     if not cells:
         return None
     # the marks are plain CJK words: no NFKC pass over every cell; spaces are removed only when

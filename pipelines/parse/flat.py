@@ -37,6 +37,7 @@ def _kind(cell: str) -> int:
 
 
 _kind_cached = memo(1024)(_kind)
+_KNOWN_KIND = _kind_cached.cache.get  # read first in the loop: no call for a cell seen before
 
 
 def rebuild_rows(blocks: list[str]) -> list[list[str]]:
@@ -47,7 +48,9 @@ def rebuild_rows(blocks: list[str]) -> list[list[str]]:
         if cell == TABLE_MARK:
             cur = None
             continue
-        kind = _kind_cached(cell) if len(cell) <= 40 else _kind(cell)  # short cells repeat; prose does not
+        kind = _KNOWN_KIND(cell)
+        if kind is None:
+            kind = _kind_cached(cell) if len(cell) <= 40 else _kind(cell)  # short cells repeat; prose does not
         if kind == _PROSE:  # a paragraph of prose ends any row
             cur = None
             continue

@@ -36,6 +36,10 @@ def expand(rows: list[list[tuple[str, object, object]]]) -> list[list[str | None
             while c in covered:
                 out.append(None)
                 c += 1
+            if rowspan is None and colspan is None:  # the usual cell: one position, nothing below
+                out.append(text)
+                c += 1
+                continue
             rs = _span(rowspan) if rowspan is not None else 1
             cs = _span(colspan) if colspan is not None else 1
             out.append(text)

@@ -18,6 +18,15 @@ _DATE_LINE = re.compile(r"^\s*(?:(?:填报|发布|印发|成文)?日期\s*[:：]
 _DATE_LABELLED = re.compile(r"(?:填报日期|发布日期|发布时间)\s*[:：]?\s*" + DATE)
 _DATE_ANY = re.compile(DATE)
 _SECTION = re.compile(r"^\s*[一1][、.．]")
+# compiled once (these ran through re's pattern cache on every call)
+_CN_DIGIT = re.compile(r"[〇○零一二三四五六七八九十]")
+_CN_DATE_NUMBER = re.compile(r"[〇○零一二三四五六七八九十]+(?=[年月日])")
+_DIGIT = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
+_PAGE_TITLE_SEP = re.compile(r"\s*[_|－—–-]{1,2}\s*")
+_BODY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度")
+_TITLE_YEAR_WORDS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)\s*(?:年\s*度?)?")
+_ABOUT = re.compile(r"^\s*关于")
 
 
 def _cn_numbers(text: str) -> str:
@@ -29,9 +38,9 @@ def _cn_numbers(text: str) -> str:
             return str((int(a.translate(_CN_DIGITS)) if a else 1) * 10 + (int(b.translate(_CN_DIGITS)) if b else 0))
         return s.translate(_CN_DIGITS)
 
-    if not re.search(r"[〇○零一二三四五六七八九十]", text):
+    if not _CN_DIGIT.search(text):
         return text
-    return re.sub(r"[〇○零一二三四五六七八九十]+(?=[年月日])", small, text)
+    return _CN_DATE_NUMBER.sub(small, text)
 
 
 def _date(m) -> str | None:
@@ -44,12 +53,12 @@ def _date(m) -> str | None:
 
 def agency_like(line: str) -> bool:
     s = line.strip()
-    return 3 <= len(s) <= 30 and not _SENTENCE.search(s) and bool(_AGENCY_END.search(s)) and not re.search(r"\d", s)
+    return 3 <= len(s) <= 30 and not _SENTENCE.search(s) and bool(_AGENCY_END.search(s)) and not _DIGIT.search(s)
 
 
 def find_title(lines: list[str], meta: dict) -> str | None:
     if meta.get("title"):
-        return re.sub(r"\s+", " ", meta["title"]).strip()
+        return _SPACES.sub(" ", meta["title"]).strip()
     head = [l.strip() for l in lines[:12] if l.strip()][:8]
     for i, line in enumerate(head):
         if _TITLE_WORDS.search(line) and len(line) <= 80 and not line.endswith(("。", "：", ":")):
@@ -61,7 +70,7 @@ def find_title(lines: list[str], meta: dict) -> str | None:
             return title
     page = meta.get("page_title")
     if page:
-        return re.split(r"\s*[_|－—–-]{1,2}\s*", page)[0].strip() or page
+        return _PAGE_TITLE_SEP.split(page)[0].strip() or page
     return None
 
 
@@ -75,7 +84,7 @@ def find_year(title: str | None, text: str, hint: int | None) -> tuple[int | Non
         return int(m.group(1)), "reporting period"
     if hint:
         return int(hint), "--year"
-    years = re.findall(r"((?:19|20)\d{2})\s*年度", text[:5000])
+    years = _BODY_YEAR.findall(text[:5000])
     if years:
         return int(max(set(years), key=years.count)), "body"
     return None, ""
@@ -84,11 +93,11 @@ def find_year(title: str | None, text: str, hint: int | None) -> tuple[int | Non
 def agency_from_title(title: str | None) -> str | None:
     if not title:
         return None
-    s = re.sub(r"(?<!\d)(?:19|20)\d{2}(?!\d)\s*(?:年\s*度?)?", " ", _cn_numbers(title))
+    s = _TITLE_YEAR_WORDS.sub(" ", _cn_numbers(title))
     m = _KEYWORDS.search(s)
     head = s[: m.start()] if m else s
-    head = re.sub(r"^\s*关于", "", head).strip(" 　\t-—_·")
-    head = re.sub(r"\s+", "", head)
+    head = _ABOUT.sub("", head).strip(" 　\t-—_·")
+    head = _SPACES.sub("", head)
     if head and agency_like(head):
         return head
     return None

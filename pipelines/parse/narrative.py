@@ -45,6 +45,6 @@ def narrative_metrics(text: str) -> dict[str, tuple]:
     if m:
         v = float(Decimal(m.group(1)) * (10000 if m.group(2) == "万元" else 1))
         out["n_info_fee_collected_cny"] = (v, clean(m.group(0)), "zero" if v == 0 else "numeric")
-    elif (m := FEE_NONE.search(text)):
+    elif ("收取" in text or "信息处理费" in text) and (m := FEE_NONE.search(text)):  # (words FEE_NONE needs)
         out["n_info_fee_collected_cny"] = (0.0, clean(m.group(0)), "zero")
     return out

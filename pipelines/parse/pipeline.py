@@ -52,20 +52,25 @@ def _read(data: bytes, kind: str, media_type: str | None) -> Document:
     return doc
 
 
+# the codes _derive_other reads, built once: per applicant (column, its 其他处理 code, its sub-row codes)
+_OTHER_COLUMNS = tuple((col, f"t3_res_other__{col}", tuple(f"t3_{k}__{col}" for k in T3_OTHER_SUBROWS))
+                       for col in APPLICANTS)
+_OTHER_SUBROW_CODES = tuple(f"t3_{k}__{c}" for k in T3_OTHER_SUBROWS for c in APPLICANTS)
+
+
 def _derive_other(res: Result, era: str | None) -> None:
     """y2021: （六）其他处理 has no cells of its own (or blank ones) → the sum of its three sub-rows."""
     if era != "y2021":
         return
     derived = []
+    get = res.metrics.get
     # a filled-in table leaves zero cells blank; only an entirely blank one has nothing to sum
-    filled = any(res.metrics.get(f"t3_{k}__{c}", (None,))[0] is not None
-                 for k in T3_OTHER_SUBROWS for c in APPLICANTS)
-    for col in APPLICANTS:
-        code = f"t3_res_other__{col}"
-        row = res.metrics.get(code)
+    filled = any(get(c, (None,))[0] is not None for c in _OTHER_SUBROW_CODES)
+    for col, code, subrows in _OTHER_COLUMNS:
+        row = get(code)
         if row is not None and row[2] != "empty":
             continue
-        parts = [res.metrics.get(f"t3_{k}__{col}") for k in T3_OTHER_SUBROWS]
+        parts = [get(c) for c in subrows]
         if any(p is None for p in parts):
             continue
         nums = [p[0] for p in parts if p[0] is not None]
@@ -83,13 +88,16 @@ def _derive_other(res: Result, era: str | None) -> None:
 
 _ORDER = {c: i for i, c in enumerate(METRICS)}
 _ORDER_OF = _ORDER.__getitem__
+_ERA_CODES = {era: frozenset(era_codes(era)) for era in ("y2019", "y2021", "pre2019")}
 
 
 def _metric_list(metrics: dict) -> list[dict]:
     # catalog order, then codes beyond the catalog by name
-    codes = [c for c in metrics if c in _ORDER]
-    codes.sort(key=_ORDER_OF)
-    if len(codes) < len(metrics):
+    try:
+        codes = sorted(metrics, key=_ORDER_OF)
+    except KeyError:  # a code beyond the catalog
+        codes = [c for c in metrics if c in _ORDER]
+        codes.sort(key=_ORDER_OF)
         codes += sorted(c for c in metrics if c not in _ORDER)
     return [{"metric_code": c, "value": (m := metrics[c])[0], "value_raw": m[1], "semantic": m[2]}
             for c in codes]
@@ -97,7 +105,7 @@ def _metric_list(metrics: dict) -> list[dict]:
 
 def parse_document(data: bytes, *, filename: str | None = None, media_type: str | None = None,
                    agency: str | None = None, year: int | None = None) -> dict:
-    if not data or not data.strip():
+    if not data or data.isspace():  # (not data.strip(): that copies the whole document)
         return _empty_result("not_a_report", ["empty document"], agency, year)
     kind = sniff(data, filename, media_type)
     if kind in ("legacy", "xlsx", "ofd", "rtf"):
@@ -156,14 +164,13 @@ def parse_document(data: bytes, *, filename: str | None = None, media_type: str 
             warnings.append(f"--agency {agency} differs from the document's {inferred}")
     published = find_published(doc.lines, doc.rows, doc.meta)
 
-    table_metrics = dict(res.metrics)
+    table_metrics = res.metrics
     metrics = dict(table_metrics)
     for code, val in narrative_metrics(text).items():
         metrics.setdefault(code, val)
 
     if era in ("y2019", "y2021", "pre2019") and table_metrics:
-        expected = set(era_codes(era))
-        missing = sorted(expected - set(table_metrics))
+        missing = sorted(_ERA_CODES[era].difference(table_metrics))
         if missing:
             shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
             warnings.append(f"{len(missing)} {era} metrics not found in the document: {shown}")

@@ -77,16 +77,26 @@ def _match_label(key: tuple) -> str | None:
     return codes[0]
 
 
+_LABEL_CODES = _match_label.cache  # read directly in the row loop (a miss goes through the memo)
+
+
 _HEADER_NAMES = ("统计指标", "指标名称")
+_MISS = object()
+# norm(cell) in _HEADER_NAMES for the short cells seen first (fill-once, memo.py's policy; a plain
+# dict so that a row's cells are looked up with one map() in C)
+_HEADER_OF: dict = {}
 
 
-@memo(1024)
-def _is_short_header_cell(cell: str) -> bool:
-    return norm(cell) in _HEADER_NAMES
-
-
-def _is_header_cell(cell: str) -> bool:
-    return _is_short_header_cell(cell) if len(cell) <= 12 else norm(cell) in _HEADER_NAMES
+def _header_flags(cells: list) -> list:
+    out = list(map(_HEADER_OF.get, cells))
+    if None in out:
+        for i, v in enumerate(out):
+            if v is None:
+                cell = cells[i]
+                v = out[i] = norm(cell) in _HEADER_NAMES
+                if len(cell) <= 12 and len(_HEADER_OF) < 1024:  # long cells are one-offs
+                    _HEADER_OF[cell] = v
+    return out
 
 
 def match_pre2019(rows, res) -> None:
@@ -97,7 +107,7 @@ def match_pre2019(rows, res) -> None:
         cells = [c for c in row if c is not None]
         if not cells:
             continue
-        if any(map(_is_header_cell, cells)):
+        if True in _header_flags(cells):
             norms = [norm(c) for c in cells]
             started = True
             unit_idx = next((i for i, n in enumerate(norms) if "单位" in n), 1)
@@ -116,7 +126,9 @@ def match_pre2019(rows, res) -> None:
         raw = cells[value_idx] if value_idx < len(cells) else ""
         if unit in _SECTION_UNITS and clean(raw) in _SECTION_MARKS:
             continue  # a section heading row (一、主动公开情况 —— ——)
-        code = match_label(label, parent)
+        code = _LABEL_CODES.get((label, parent), _MISS)
+        if code is _MISS:
+            code = _match_label((label, parent))
         if code is None:
             if 0 < len(unit) <= 4 and len(core(label)) >= 4 and any(ch.isdigit() for ch in clean(raw)):
                 res.warnings.append(f"statistics row not mapped: {clean(label)[:40]!r}")

@@ -19,7 +19,8 @@ _LEGACY_EXT = {".doc": "doc", ".wps": "wps", ".xls": "xls", ".et": "et", ".ppt":
 def sniff(data: bytes, filename: str | None = None, media_type: str | None = None) -> str:
     """Return pdf / docx / legacy / ofd / xlsx / zip / rtf / image:<kind> / binary / html / text."""
     head = data[:16]
-    if data.lstrip()[:5] == b"%PDF-" or head.startswith(b"%PDF"):
+    # (lstrip() copies the whole document: only when there is leading whitespace to strip)
+    if (data.lstrip()[:5] if data[:1].isspace() else head[:5]) == b"%PDF-" or head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(OLE):
         return "legacy"

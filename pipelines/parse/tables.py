@@ -12,7 +12,7 @@ from .labels import core, is_label, norm
 from .memo import memo
 from .numbers import _cell, cell, clean, parse_value
 
-_CELLS_GET = _cell.cache.get
+_KNOWN_CELL = _cell.cache.get
 
 # ---- table 二 -------------------------------------------------------------------------------
 T2_ROWS = {
@@ -159,9 +159,41 @@ T4_CODES = [f"t4_{block}_{col}" for block in ("review", "lit_direct", "lit_after
 _T4_HEADER_WORDS = ("结果维持", "结果纠正", "尚未审结", "总计", "复议", "诉讼", "其他结果")
 
 
-_T3_CODES = {key: tuple((f"t3_{key}__{c}", unit_of(f"t3_{key}__{c}")) for c in APPLICANTS)
-             for key in T3_ROW_KEYS}
-_T4_CODES = tuple((c, unit_of(c)) for c in T4_CODES)
+# every table-三/四 metric is a count: their rows go through put_all() and one count memo
+_T3_CODES = {key: tuple(f"t3_{key}__{c}" for c in APPLICANTS) for key in T3_ROW_KEYS}
+_T4_CODES = tuple(T4_CODES)
+if any(unit_of(c) != "count" for codes in (*_T3_CODES.values(), _T4_CODES) for c in codes):
+    raise RuntimeError("metrics.csv: tables 三/四 must be counts (put_all reads them as such)")
+
+# Plain dicts filled once (memo.py's policy: the first N keys stay, memory stays flat), read with
+# map(dict.get, cells): a row's cells are looked up in C instead of one Python call per cell.
+_COUNT_CELLS: dict = {}  # cell text → cell(text, "count"), like the 1024 of numbers._cell
+_LABEL_OF: dict = {}  # cell text → is_label(text), like the 4096 of its lru_cache
+
+
+def _count_cells(raws) -> list:
+    """cell(raw, "count") for each raw."""
+    out = list(map(_COUNT_CELLS.get, raws))
+    if None in out:
+        for i, v in enumerate(out):
+            if v is None:
+                v = out[i] = cell(raws[i], "count")
+                if len(_COUNT_CELLS) < 1024:
+                    _COUNT_CELLS[raws[i]] = v
+    return out
+
+
+def _fill_label_flags(cells, flags: list) -> list:
+    """flags (from _LABEL_OF) with its misses computed: is_label(cell)."""
+    for i, v in enumerate(flags):
+        if v is None:
+            v = flags[i] = is_label(cells[i])
+            if len(_LABEL_OF) < 4096:
+                _LABEL_OF[cells[i]] = v
+    return flags
+
+
+_LABEL_GET = _LABEL_OF.get
 
 
 class Result:
@@ -175,29 +207,29 @@ class Result:
             if self.metrics[code][1] != clean(raw):
                 self.warnings.append(f"{code} printed twice ({self.metrics[code][1]!r} / {clean(raw)!r}); kept the first")
             return
-        self.metrics[code] = cell(raw, unit_of(code), scale)
+        key = (raw, unit_of(code), scale)
+        self.metrics[code] = _KNOWN_CELL(key) or _cell(key)  # cell(): its memo read here first
 
-    def put_all(self, codes, raws) -> None:
-        """put() for (code, unit) pairs zipped with their cells (no scale)."""
+    def put_all(self, codes: tuple, raws) -> None:
+        """put() for count codes zipped with their cells."""
         metrics = self.metrics
-        known = _CELLS_GET
-        for (code, unit), raw in zip(codes, raws):
-            if code in metrics:
+        if metrics.keys().isdisjoint(codes):  # the usual row: none of its codes seen before
+            metrics.update(zip(codes, _count_cells(raws)))
+        else:
+            for code, raw in zip(codes, raws):
                 self.put(code, raw)
-            else:
-                key = (raw, unit, None)
-                metrics[code] = known(key) or _cell(key)  # (the memo's dict first: most cells repeat)
 
 
 def _split(row) -> tuple[list[str], list[str], list[str]]:
-    cells = [c for c in row if c is not None] if None in row else row  # (never mutated)
-    last = -1
-    for i in range(len(cells) - 1, -1, -1):  # the last label cell
-        if is_label(cells[i]):
-            last = i
-            break
-    labels = [c for c in cells[: last + 1] if clean(c)]
-    return cells, labels, cells[last + 1:]
+    """(cells, label cells, value cells after the last label); the lists are never mutated."""
+    cells = [c for c in row if c is not None] if None in row else row
+    flags = list(map(_LABEL_GET, cells))  # is_label() of each cell, looked up in C
+    if None in flags:
+        flags = _fill_label_flags(cells, flags)
+    if True not in flags:
+        return cells, [], cells
+    last = len(flags) - 1 - flags[::-1].index(True)  # the last label cell
+    return cells, [c for c in cells[: last + 1] if clean(c)], cells[last + 1:]
 
 
 _NO_INFO = (False, False, False, False, False, False)
@@ -212,6 +244,9 @@ def _label_info(labels: tuple) -> tuple:
             any(x in T3_HEADER_WORDS for x in norms), any("本年新收" in x for x in norms),
             any("行政复议" in x for x in norms),
             any(any(w in x for w in _T4_HEADER_WORDS) for x in norms))
+
+
+_INFO_GET = _label_info.cache.get
 
 
 def match_tables(rows, era: str, res: Result) -> None:
@@ -270,20 +305,24 @@ def match_tables(rows, era: str, res: Result) -> None:
                             res.warnings.append(f"{code}: no unit printed; read as 元")
                     res.put(code, raw, scale)
                 continue
-        info = _label_info(tuple(labels)) if labels else _NO_INFO
+        if labels:
+            lt = tuple(labels)
+            info = _INFO_GET(lt) or _label_info(lt)
+        else:
+            info = _NO_INFO
         # --- table 三 -------------------------------------------------------------
         if not t3_done and labels:
             if not in_t3 and info[0]:
                 t3_header = True
             if (t3_header or in_t3) and info[1]:
                 subtotal_col = True
-            key = _t3_key_cached(tuple(labels), prev_key in T3_OTHER_SUBROWS) if (
+            key = _t3_key_cached(lt, prev_key in T3_OTHER_SUBROWS) if (
                 len(values) >= 3 and not info[2] and (in_t3 or t3_header or info[3])) else None
             if key:
                 in_t3 = True
                 res.found.add("t3")
                 n = 8 if subtotal_col else 7
-                vals = _fit(values, n)
+                vals = values if len(values) <= n else _fit(values, n)
                 if subtotal_col and len(vals) == 8:
                     vals = vals[:6] + vals[7:]  # drop the 法人或其他组织 小计 column
                 elif len(vals) != 7:
@@ -303,7 +342,7 @@ def match_tables(rows, era: str, res: Result) -> None:
                 continue
             info = _NO_INFO  # the header words were read: only the numbers count
         if t4_header and "t4" not in res.found:
-            vals = _fit(values, 15)
+            vals = values if len(values) <= 15 else _fit(values, 15)
             if len(vals) >= 15 and not info[5]:
                 if len(vals) > 15:
                     res.warnings.append(f"table 四: {len(vals)} value cells, read the last 15")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html as _html
 import re
+from functools import partial
 
 from lxml import etree
 
@@ -22,10 +23,11 @@ _PUBLISHED = re.compile(
     r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_SPACES = re.compile(r"\s+")
+_TAGS = re.compile(r"<[^>]+>")
 _CONTENT_IDS = {"zoom": 0, "UCAP-CONTENT": 4, "ucap-content": 4, "content": 6, "Content": 6}
 _CONTENT_CLASSES = (("TRS_Editor", 1), ("article-content", 2), ("article_content", 2), ("WordSection", 5),
                     ("content", 7))
-_IMG_COUNT = etree.XPath("count(.//img)")
 _PARSERS: dict[str, etree.HTMLParser] = {}
 
 
@@ -38,6 +40,7 @@ _BLOCK_TAGS = ("p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr",
                "form", "caption", "hr", "td", "th")
 _BLOCK_TAGS_NO_BR = tuple(t for t in _BLOCK_TAGS if t != "br")
 _SEP = "\ue001"  # block boundary marker (source line breaks are only spaces in HTML)
+_PAD = " \u3000\xa0\r\n\x0b\x0c"  # what StreamBuilder.line() strips from running text
 
 
 def _meta(text: str) -> dict:
@@ -52,7 +55,7 @@ def _meta(text: str) -> dict:
             out[field] = _html.unescape(attrs["content"]).strip()
     m = _TITLE.search(head)
     if m:
-        out["page_title"] = re.sub(r"\s+", " ", _html.unescape(re.sub(r"<[^>]+>", "", m.group(1)))).strip()
+        out["page_title"] = _SPACES.sub(" ", _html.unescape(_TAGS.sub("", m.group(1)))).strip()
     if "published" not in out:
         m = _PUBLISHED.search(text)
         if m:
@@ -60,9 +63,9 @@ def _meta(text: str) -> dict:
     return out
 
 
-def _cell_text(el) -> str:
-    # C-level text serialisation: <br> contributes nothing (本年新<br>制作数量 → 本年新制作数量)
-    return etree.tostring(el, method="text", encoding=str, with_tail=False)
+# C-level text serialisation of a cell: <br> contributes nothing (本年新<br>制作数量 → 本年新制作数量);
+# a partial, not a def: no Python frame per cell
+_cell_text = partial(etree.tostring, method="text", encoding=str, with_tail=False)
 
 
 def _parser(encoding: str | None) -> etree.HTMLParser:
@@ -79,14 +82,21 @@ def _grid(t) -> list[list]:
     for tr in t.iter("tr"):
         cells = []
         for td in tr:
-            if td.tag == "td" or td.tag == "th":
+            tag = td.tag
+            if tag == "td" or tag == "th":
                 if len(td):
                     text = _cell_text(td).replace("\n", "").replace("\r", "")
                 else:  # the common case: a cell with nothing but text
                     text = td.text or ""
                     if "\n" in text:
                         text = text.replace("\n", "").replace("\r", "")
-                cells.append((text, td.get("rowspan"), td.get("colspan")))
+                # keys() once is cheaper than two get()s, and most cells span nothing
+                names = td.keys()
+                if names:
+                    cells.append((text, td.get("rowspan") if "rowspan" in names else None,
+                                  td.get("colspan") if "colspan" in names else None))
+                else:
+                    cells.append((text, None, None))
         if cells:
             rows.append(cells)
     return expand(rows)
@@ -111,7 +121,7 @@ def _container(root):
                     break
     if best is not None:
         return best
-    body = root.find("body")
+    body = next(root.iterchildren("body"), None)
     return body if body is not None else root
 
 
@@ -136,36 +146,55 @@ def read_html(text: str, data: bytes | None = None, encoding: str | None = None)
     if root is None:
         return doc
     if start and end:
-        body = root.find("body")
+        body = next(root.iterchildren("body"), None)
         node = body if body is not None else root
     else:
         node = _container(root)
     etree.strip_elements(node, *_SKIP, with_tail=False)
-    doc.n_images = int(_IMG_COUNT(node))
+    doc.n_images = sum(1 for _ in node.iterdescendants("img"))  # (an XPath count is 10× slower)
     grids = []
     for t in list(node.iter("table")):
-        if t.find(".//table") is not None:
+        if next(t.iterdescendants("table"), None) is not None:
             continue  # a layout table: its inner tables are read, its text stays running text
         grids.append(_grid(t))
         t.clear(keep_tail=True)
         t.text = TABLE_MARK
-    # block boundaries → _SEP (each element is independent, so <br> gets its own pass: no .tag reads)
-    for el in node.iter(_BLOCK_TAGS_NO_BR):
-        t = el.text
-        el.text = _SEP + t if t else _SEP
-        t = el.tail
-        el.tail = _SEP + t if t else _SEP
-    for el in node.iter("br"):
-        t = el.tail
-        el.tail = _SEP + t if t else _SEP
-    sb = StreamBuilder(doc)
-    blocks = doc.blocks
-    k = 0
-    text_out = etree.tostring(node, method="text", encoding=str)
+    text_out = _block_text(node)
     if "\n" in text_out or "\r" in text_out:
         text_out = text_out.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    pieces = text_out.split(_SEP)
+    if not grids and "\t" not in text_out and TABLE_MARK not in text_out:
+        # the common page of prose: no table, no tab → no StreamBuilder state to track
+        doc.blocks = blocks = [b for b in [p.strip(" ") for p in pieces] if b]
+        doc.lines = [x for x in [b.strip(_PAD) for b in blocks] if x]
+        return doc
+    _stream(doc, pieces, grids)
+    return doc
+
+
+def _block_text(node) -> str:
+    """etree.tostring(node, method="text") with _SEP at every block boundary: where a block
+    element's text starts and where its tail starts (<br>: only its tail). Each element is
+    independent, so <br> gets its own pass: no .tag reads."""
+    sep = _SEP
+    for el in node.iter(_BLOCK_TAGS_NO_BR):
+        t = el.text
+        el.text = sep + t if t else sep
+        t = el.tail
+        el.tail = sep + t if t else sep
+    for el in node.iter("br"):
+        t = el.tail
+        el.tail = sep + t if t else sep
+    return etree.tostring(node, method="text", encoding=str)
+
+
+def _stream(doc: Document, pieces: list[str], grids: list) -> None:
+    """Blocks in order → running text lines, table rows and plain-text rows (tabs in a <p>)."""
+    sb = StreamBuilder(doc)
+    blocks = doc.blocks
     lines = doc.lines
-    for line in text_out.split(_SEP):
+    k = 0
+    for line in pieces:
         if not line:
             continue
         if line == TABLE_MARK:
@@ -177,7 +206,7 @@ def read_html(text: str, data: bytes | None = None, encoding: str | None = None)
             block = line.strip(" ")
             if block:
                 blocks.append(block)
-                block = block.strip(" \u3000\xa0\r\n\x0b\x0c")
+                block = block.strip(_PAD)
                 if block:
                     lines.append(block)
         elif line.strip(" \t"):
@@ -186,4 +215,3 @@ def read_html(text: str, data: bytes | None = None, encoding: str | None = None)
         else:
             sb.line(line if "\t" in line else "")
     sb.close()
-    return doc

@@ -1,0 +1,69 @@
+"""The shortcuts taken for speed give exactly what the plain forms give."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from pipelines.parse import parse_document
+from pipelines.parse.agencies import _FULL_NAME, _first_full_name
+from pipelines.parse.labels import is_label
+from pipelines.parse.numbers import cell, clean
+from pipelines.parse.sniff import sniff
+from pipelines.parse.tables import Result, _split
+
+
+@pytest.mark.parametrize("head", [
+    "", "市", "嘉兴市人民政府2021年度报告", "关于嘉兴市经济和信息化局的报告，海宁市人民政府办公室",
+    "本报告由示范市第5经济和信息化局编制。浙江省嘉兴市生态环境局", "区县市省", "xx市yy局",
+    "根据上级关于做好政府信息公开工作的统一安排，平湖市发展和改革局以企业和群众需求为导向",
+])
+def test_first_full_name_is_the_search(head):
+    want = _FULL_NAME.search(head)
+    got = _first_full_name(head)
+    assert (want and (want.span(), want.group(1))) == (got and (got.span(), got.group(1)))
+
+
+def test_first_full_name_on_random_text():
+    rng = random.Random(5)
+    alphabet = "嘉兴市县区省人民政府办公室经济和信息化局委员会发展改革，。0"
+    for _ in range(2000):
+        head = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        want = _FULL_NAME.search(head)
+        got = _first_full_name(head)
+        assert (want and (want.span(), want.group(1))) == (got and (got.span(), got.group(1))), head
+
+
+def _split_plain(row):
+    cells = [c for c in row if c is not None]
+    last = -1
+    for i in range(len(cells) - 1, -1, -1):
+        if is_label(cells[i]):
+            last = i
+            break
+    return cells, [c for c in cells[: last + 1] if clean(c)], cells[last + 1:]
+
+
+@pytest.mark.parametrize("row", [
+    [], [None, None], ["规章", "2", "0", "44"], ["一、本年新收", None, None, "3", "1", "0"],
+    [None, "（三）不予公开", "1.属于国家秘密", "2", "1", "0", "0", "0", "0", "3"],
+    ["0", "0", "1", "2"], ["结果维持", "结果纠正", None, "其他结果"], ["信息内容", "", "／", "无", "——"],
+    ["　", "12", "不适用", "5"],
+])
+def test_split_is_the_plain_scan(row):
+    assert _split(row) == _split_plain(row)
+
+
+def test_put_all_keeps_the_first_value_and_warns_like_put():
+    res = Result()
+    res.put_all(("t4_review_maintained", "t4_review_corrected"), ["1", "2"])
+    res.put_all(("t4_review_maintained", "t4_review_other"), ["9", ""])
+    assert res.metrics["t4_review_maintained"] == cell("1", "count")
+    assert res.metrics["t4_review_other"] == cell("", "count")
+    assert len(res.warnings) == 1 and "printed twice" in res.warnings[0]
+
+
+def test_whitespace_only_and_padded_pdf():
+    assert parse_document(b" \t\r\n")["parse_status"] == "not_a_report"
+    assert sniff(b"\n  %PDF-1.7 ...") == "pdf"
+    assert sniff(b"<html>%PDF-") == "html"

@@ -1,7 +1,17 @@
+-- depends_on: {{ ref('int_report_documents') }}
+{{ config(materialized='incremental', unique_key='report_id', post_hook="{{ delete_tombstones('agency_id') }}") }}
 -- 政府集中采购 (table 二 第二十条第（九）项, 2019 template): one row per report that prints it.
 -- Amounts are yuan (the parser converts 万元). An average below procurement_min_avg_cny yuan per
 -- project suggests the amount was printed in 万元 without a unit: is_plausible = false.
-with v as (
+-- Incremental by report like mart_comparable_series (macros/incremental.sql): the changed reports
+-- are read from the rows fct_disclosure_metric reloaded after our watermark; a tombstone row per
+-- changed report (agency_id null, removed by the post-hook) clears reports that no longer print it.
+{% if is_incremental() %}
+with changed as ({{ changed_report_ids(batch_watermark()) }}),
+{% else %}
+with
+{% endif %}
+grouped as (
     select report_id, agency_id, report_year, template_era,
         max(value)     filter (where metric_code = 't2_procurement_projects') as projects,
         max(value_raw) filter (where metric_code = 't2_procurement_projects') as projects_raw,
@@ -9,7 +19,17 @@ with v as (
         max(value_raw) filter (where metric_code = 't2_procurement_amount')   as amount_raw
     from {{ ref('fct_disclosure_metric') }}
     where metric_code in ('t2_procurement_projects', 't2_procurement_amount')
+    {% if is_incremental() %}
+      and loaded_at > {{ batch_watermark() }} and report_id in (select report_id from changed)
+    {% endif %}
     group by all
+),
+v as (
+    select * from grouped
+    {% if is_incremental() %}
+    union all by name
+    select report_id from changed
+    {% endif %}
 )
 select
     cast(agency_id as varchar)                          as agency_id,
@@ -28,5 +48,6 @@ select
               when projects > 0 and amount_cny / projects < {{ var('procurement_min_avg_cny') }}
                   then 'average below {{ var("procurement_min_avg_cny") }} yuan per project: amount probably in 万元'
          end as varchar)                                as plausibility_note,
-    cast(template_era as varchar)                       as template_era
+    cast(template_era as varchar)                       as template_era,
+    {{ run_ts() }}                                      as loaded_at
 from v

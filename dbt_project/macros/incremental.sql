@@ -27,6 +27,16 @@
     select prev_report_id from {{ ref('int_report_documents') }} where loaded_at > {{ watermark }} and prev_report_id is not null
 {%- endmacro %}
 
+{#- opens the model's WITH: on an incremental build with the CTE `changed` (the reports to reload,
+    changed after this model's watermark) -#}
+{% macro with_changed_reports() -%}
+{%- if is_incremental() -%}
+with changed as ({{ changed_report_ids(batch_watermark()) }}),
+{%- else -%}
+with
+{%- endif -%}
+{%- endmacro %}
+
 {#- agencies whose documents changed after the watermark (their current and former agency) -#}
 {% macro changed_agency_ids(watermark) -%}
     select agency_id from {{ ref('int_report_documents') }} where loaded_at > {{ watermark }} and agency_id is not null

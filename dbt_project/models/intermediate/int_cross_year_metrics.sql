@@ -5,11 +5,7 @@
 -- Incremental by report like fct_disclosure_metric (macros/incremental.sql). The changed reports
 -- were reloaded into fct_disclosure_metric by this or a later build than our watermark, so the
 -- filter on its loaded_at is exact and lets DuckDB skip the older row groups.
-{% if is_incremental() %}
-with changed as ({{ changed_report_ids(batch_watermark()) }}),
-{% else %}
-with
-{% endif %}
+{{ with_changed_reports() }}
 rows_ as (
     select report_id, agency_id, report_year, document_id, template_era, metric_code, value
     from {{ ref('fct_disclosure_metric') }}

@@ -4,11 +4,7 @@
 -- Incremental by report (macros/incremental.sql): the reports whose documents changed since the
 -- latest batch are deleted and reloaded; a tombstone row (metric_code '', removed by the post-hook)
 -- per such report makes delete+insert clear reports that have no metrics any more.
-{% if is_incremental() %}
-with changed as ({{ changed_report_ids(batch_watermark()) }}),
-{% else %}
-with
-{% endif %}
+{{ with_changed_reports() }}
 rows_ as (
     select
         v.report_id, v.agency_id, v.report_year, v.metric_code, v.value, v.value_raw, v.semantic,

@@ -6,11 +6,7 @@
 -- Incremental by report like mart_comparable_series (macros/incremental.sql): the changed reports
 -- are read from the rows fct_disclosure_metric reloaded after our watermark; a tombstone row per
 -- changed report (agency_id null, removed by the post-hook) clears reports that no longer print it.
-{% if is_incremental() %}
-with changed as ({{ changed_report_ids(batch_watermark()) }}),
-{% else %}
-with
-{% endif %}
+{{ with_changed_reports() }}
 grouped as (
     select report_id, agency_id, report_year, template_era,
         max(value)     filter (where metric_code = 't2_procurement_projects') as projects,

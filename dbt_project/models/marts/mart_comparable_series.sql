@@ -4,11 +4,7 @@
 -- group x measure. caveat says when the eras' definitions differ or the cell was not a number.
 -- Incremental by report like fct_disclosure_metric (macros/incremental.sql; tombstone rows have
 -- comparable_group null and are removed by the post-hook).
-{% if is_incremental() %}
-with changed as ({{ changed_report_ids(batch_watermark()) }}),
-{% else %}
-with
-{% endif %}
+{{ with_changed_reports() }}
 m as (select * from {{ ref('dim_metric') }} where comparable_group is not null),
 f as (
     select f.*, m.comparable_group, m.unit, m.note

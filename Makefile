@@ -3,11 +3,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TOOLS  := $(VENV)/build-tools
 export DAGSTER_HOME := $(CURDIR)
 
-.PHONY: install demo test bench dev dashboard docs clean browser
+.PHONY: install compiled demo test bench dev dashboard docs clean browser
 
-install: $(STAMP)
+install: $(STAMP) $(TOOLS)/.installed
 
 # Pinned: requirements.lock is the resolved set (dbt-core 1.11.x: 1.12 cannot install offline).
 $(STAMP): requirements.lock pyproject.toml
@@ -16,10 +17,29 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-demo: install
+# Build tools of the compiled parser (mypy/mypyc, setuptools), beside the venv and not in it: mypy 2.4
+# needs pathspec>=1.0, dbt-core 1.11 pathspec<0.13. Best effort: without them the parser is pure Python.
+$(TOOLS)/.installed: requirements-build.lock $(STAMP)
+	@rm -rf $(TOOLS).new
+	@if $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-warn-conflicts \
+	    --target $(TOOLS).new -r requirements-build.lock; then rm -rf $(TOOLS) && mv $(TOOLS).new $(TOOLS); \
+	  else rm -rf $(TOOLS).new; echo "build tools not installed (pip failed): the parser will run as pure Python"; fi
+	@mkdir -p $(TOOLS) && touch $@
+
+# The parser compiled with mypyc (pipelines/parse/compiled): built when no build matches the parser's
+# sources (hashes), the interpreter and mypy; checked equal to pure Python before it is used. Best
+# effort: a failure prints one line and the parser runs as pure Python, and so does every run with
+# GOVREPORTS_PURE_PYTHON=1 (then nothing is built either).
+compiled: install
+	@if [ -n "$$GOVREPORTS_PURE_PYTHON" ]; then \
+	  echo "parser not compiled: GOVREPORTS_PURE_PYTHON is set — running pure Python"; \
+	else GOVREPORTS_PURE_PYTHON=1 $(BIN)/python -m pipelines.parse.compiled build --tools $(TOOLS) --best-effort \
+	  || echo "parser not compiled: the build command failed — running pure Python"; fi
+
+demo: install compiled
 	$(BIN)/govreports demo
 
-test: install browser
+test: install browser compiled
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 # Debian's Chromium (+ CJK fonts) for the dashboard's browser tests; root on CI. Best effort: when
@@ -29,12 +49,12 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    chromium fonts-noto-cjk >/dev/null ; } || echo "chromium not installed: browser tests will skip"
 
-bench: install
+bench: install compiled
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_crawl.py --quick
 	$(BIN)/python bench/bench_dbt.py
 
-dev: install
+dev: install compiled
 	$(BIN)/dagster dev -m pipelines.definitions
 
 dashboard: install

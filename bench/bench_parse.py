@@ -12,6 +12,7 @@ warm-up pass of both (imports, lxml's parser, the parser's label caches). Each t
 layout by layout, lxml over the layout's reports and the parser over the same reports, alternating
 which goes first; the figures are the median of --passes passes (default 5), so one pass disturbed
 by other load on the machine does not decide the result. The load average is printed alongside.
+  * which parser ran: compiled with mypyc (pipelines/parse/compiled) or pure Python, and why;
   * peak memory while parsing 1,000 and 4,000 reports (tracemalloc peak of Python allocations and
     the process's max RSS; target: flat, i.e. the parser keeps nothing between documents).
 
@@ -37,6 +38,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import lxml.html  # noqa: E402
 
 from pipelines.parse import parse_document  # noqa: E402
+
+try:  # which parser runs: the mypyc build of pipelines/parse, or pure Python and why
+    from pipelines.parse.compiled import STATE as PARSER_STATE  # noqa: E402
+except ImportError:
+    PARSER_STATE = "pure Python (no pipelines.parse.compiled)"
 
 
 # --------------------------------------------------------------------------- inputs
@@ -165,6 +171,8 @@ def main(argv=None) -> None:
     a = ap.parse_args(argv)
     n = max(a.n, 1)
 
+    compiled = PARSER_STATE == "compiled"
+    print(f"parser: {'compiled with mypyc (pipelines/parse/_compiled)' if compiled else PARSER_STATE}")
     t = time.perf_counter()
     docs, source = build_reports(max(n, 4000), a.seed)
     print(f"inputs: {len(docs)} HTML reports from {source} in {time.perf_counter() - t:.1f}s; "

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import UnreadableDocument
-from .pipeline import PARSER_VERSION, parse_document
+# first: the mypyc build of the parser when it is current (compiled/__init__.py), else pure Python
+from . import compiled
+
+compiled.activate(__path__)
+
+from .errors import UnreadableDocument  # noqa: E402
+from .pipeline import PARSER_VERSION, parse_document  # noqa: E402
 
 __all__ = ["PARSER_VERSION", "UnreadableDocument", "parse_document", "parse_path"]
 

@@ -81,7 +81,7 @@ def find_place(short: str, text: str) -> str | None:
             best[place] = best.get(place, 0) + 1
     if not best:
         return None
-    return max(best, key=best.get)
+    return max(best, key=lambda k: best[k])
 
 
 def canonical(printed: str | None, text: str = "", hint: str | None = None) -> str | None:

@@ -4,10 +4,12 @@ A failing check is recorded; values are never changed because of it.
 """
 from __future__ import annotations
 
+from typing import Final
+
 from .catalog import APPLICANTS
 from .tables import T3_LEAVES_2019, T3_OTHER_SUBROWS, T3_ROW_KEYS
 
-EPS = 1e-6
+EPS: Final = 1e-6
 
 
 def _fmt(v) -> str:
@@ -19,14 +21,14 @@ def _fmt(v) -> str:
 
 
 # _fmt of blanks and small whole numbers, looked up (1.0 finds 1: both print "1")
-_FMT = {None: "blank", **{i: str(i) for i in range(-100, 2000)}}
-_FMT_GET = _FMT.get
+_FMT: Final[dict] = {None: "blank", **{i: str(i) for i in range(-100, 2000)}}
+_FMT_GET: Final = _FMT.get
 
 
 def _side(vals, total) -> str:
     if len(vals) > 6:
         return f"{_FMT_GET(total) or _fmt(total)} (sum of {len(vals)} cells, {vals.count(None)} blank)"
-    parts = list(map(_FMT_GET, vals))
+    parts: list = list(map(_FMT_GET, vals))
     if None in parts:
         parts = [p or _fmt(v) for p, v in zip(parts, vals)]
     return "+".join(parts)
@@ -64,21 +66,22 @@ def _v2(other_rows: list[str]) -> list[tuple]:
 
 
 # operand codes, computed once: (check code, lhs codes, rhs codes, codes whose presence enables it)
-_V1 = [(f"t3_identity__{c}", [f"t3_new_received__{c}", f"t3_carried_over_from_prev__{c}"],
+_V1: Final = [(f"t3_identity__{c}", [f"t3_new_received__{c}", f"t3_carried_over_from_prev__{c}"],
         [f"t3_res_total__{c}", f"t3_carried_to_next__{c}"], (f"t3_new_received__{c}", f"t3_res_total__{c}"))
        for c in APPLICANTS]
-_V2_ROW = _v2(["res_other"])               # 2019: （六）其他处理 is a leaf row
-_V2_SUBROWS = _v2(list(T3_OTHER_SUBROWS))  # 2021: its three sub-rows
-_V3 = [(f"t3_col_sum__{k}", [f"t3_{k}__{c}" for c in APPLICANTS[:-1]], [f"t3_{k}__total"], (f"t3_{k}__total",))
+_V2_ROW: Final = _v2(["res_other"])               # 2019: （六）其他处理 is a leaf row
+_V2_SUBROWS: Final = _v2(list(T3_OTHER_SUBROWS))  # 2021: its three sub-rows
+_V3: Final = [(f"t3_col_sum__{k}", [f"t3_{k}__{c}" for c in APPLICANTS[:-1]], [f"t3_{k}__total"], (f"t3_{k}__total",))
        for k in T3_ROW_KEYS]
-_V4 = [(f"t4_sum__{b}", [f"t4_{b}_{c}" for c in ("maintained", "corrected", "other", "pending")],
+_V4: Final = [(f"t4_sum__{b}", [f"t4_{b}_{c}" for c in ("maintained", "corrected", "other", "pending")],
         [f"t4_{b}_total"], (f"t4_{b}_total",)) for b in ("review", "lit_direct", "lit_after_review")]
 
 
 def _plan(specs) -> tuple:
     """(all operand codes in one row, per check: (code, lhs slice, rhs slice, enabling codes)):
     a document's operand values are then read with one map() over the metrics."""
-    flat, out = [], []
+    flat: list = []
+    out: list = []
     for code, lhs, rhs, needs in specs:
         a = len(flat)
         flat += lhs
@@ -89,18 +92,18 @@ def _plan(specs) -> tuple:
 
 
 # the spec lists per era, built once (V1/V2 interleaved per applicant, then V3, then V4)
-_PLAN_ROW = _plan(tuple(x for pair in zip(_V1, _V2_ROW) for x in pair) + tuple(_V3) + tuple(_V4))
-_PLAN_SUBROWS = _plan(tuple(x for pair in zip(_V1, _V2_SUBROWS) for x in pair) + tuple(_V3) + tuple(_V4))
-_PLAN_T4 = _plan(tuple(_V4))
-_SUBROW_TOTALS = tuple(f"t3_{k}__total" for k in T3_OTHER_SUBROWS)
+_PLAN_ROW: Final = _plan(tuple(x for pair in zip(_V1, _V2_ROW) for x in pair) + tuple(_V3) + tuple(_V4))
+_PLAN_SUBROWS: Final = _plan(tuple(x for pair in zip(_V1, _V2_SUBROWS) for x in pair) + tuple(_V3) + tuple(_V4))
+_PLAN_T4: Final = _plan(tuple(_V4))
+_SUBROW_TOTALS: Final = tuple(f"t3_{k}__total" for k in T3_OTHER_SUBROWS)
 
 
 def run_checks(metrics: dict, era: str | None) -> list[dict]:
     """V1–V4 on metrics (code → (value, value_raw, semantic)), each where its cells were printed."""
     if era in ("y2019", "y2021"):
         has_subrows = False
-        for c in _SUBROW_TOTALS:
-            if c in metrics:
+        for total_code in _SUBROW_TOTALS:
+            if total_code in metrics:
                 has_subrows = True
                 break
         operands, checks = _PLAN_SUBROWS if has_subrows else _PLAN_ROW

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import re
 from itertools import chain
+from typing import Final
 
 
-Y2021_MARKS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "收费通知")
-Y2019_MARKS = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "采购项目数量", "采购总金额",
+Y2021_MARKS: Final = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "收费通知")
+Y2019_MARKS: Final = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "采购项目数量", "采购总金额",
                "政府集中采购", "其他对外管理服务")
-PRE_HEADERS = ("统计指标", "指标名称")
-PRE_VALUE_HEADERS = ("统计数", "本期实际", "历年累计", "计量单位")
+PRE_HEADERS: Final = ("统计指标", "指标名称")
+PRE_VALUE_HEADERS: Final = ("统计数", "本期实际", "历年累计", "计量单位")
 
 
-_SPACES = re.compile("[ \t\r\n\u3000\xa0]+")
+_SPACES: Final = re.compile("[ \t\r\n\u3000\xa0]+")
 
 
 def detect_era(rows) -> str | None:

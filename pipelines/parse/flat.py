@@ -2,14 +2,16 @@
 template's own structure — a row starts at a known row label or at a label that follows values."""
 from __future__ import annotations
 
+from typing import Final
+
 from .labels import is_label, norm
 from .memo import memo
 from .model import TABLE_MARK
 from .numbers import clean, parse_value
 from .tables import T2_ROWS
 
-_STARTERS = ("信息内容", "第二十条", "统计指标", "指标名称")
-_T3_STARTERS = ("本年新收", "本年度办理结果", "上年结转", "结转下年度", "结转下一年度")
+_STARTERS: Final = ("信息内容", "第二十条", "统计指标", "指标名称")
+_T3_STARTERS: Final = ("本年新收", "本年度办理结果", "上年结转", "结转下年度", "结转下一年度")
 
 
 def _starts_row(text: str) -> bool:
@@ -22,7 +24,7 @@ def _starts_row(text: str) -> bool:
 _PROSE, _VALUE, _LABEL, _STARTER, _OTHER = range(5)
 
 
-_clean = clean.__wrapped__  # prose is seen once: not worth a slot in clean()'s cache
+_clean: Final = clean.__wrapped__  # prose is seen once: not worth a slot in clean()'s cache
 
 
 def _kind(cell: str) -> int:
@@ -36,8 +38,8 @@ def _kind(cell: str) -> int:
     return _OTHER  # a one-character unit (条, 件) or marker
 
 
-_kind_cached = memo(1024)(_kind)
-_KNOWN_KIND = _kind_cached.cache.get  # read first in the loop: no call for a cell seen before
+_kind_cached: Final = memo(1024)(_kind)
+_KNOWN_KIND: Final = _kind_cached.cache.get  # read first in the loop: no call for a cell seen before
 
 
 def rebuild_rows(blocks: list[str]) -> list[list[str]]:

@@ -5,7 +5,9 @@ and the value columns stay aligned.
 """
 from __future__ import annotations
 
-MAX_SPAN = 60  # real tables never span more; guards against hostile markup
+from typing import Final
+
+MAX_SPAN: Final = 60  # real tables never span more; guards against hostile markup
 
 
 def _span(v) -> int:
@@ -18,12 +20,19 @@ def _span(v) -> int:
     return 1 if n < 1 else min(n, MAX_SPAN)
 
 
-def expand(rows: list[list[tuple[str, object, object]]]) -> list[list[str | None]]:
+def expand(rows: list[list]) -> list[list[str | None]]:
+    """rows: lists of (text or None, rowspan, colspan), or lists of texts when no cell of the row
+    spans (such a row is kept as it is when nothing spans into it)."""
     grid: list[list[str | None]] = []
     pending: dict[int, set[int]] = {}  # row -> columns covered by a rowspan from above
     for r, cells in enumerate(rows):
         covered = pending.pop(r, ())
-        if not covered:
+        if cells and cells[0].__class__ is str:  # texts only
+            if not covered:
+                grid.append(cells)
+                continue
+            cells = [(text, None, None) for text in cells]
+        elif not covered:
             for _, rowspan, colspan in cells:
                 if rowspan is not None or colspan is not None:
                     break

@@ -4,14 +4,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Final
 
-_DROP = dict.fromkeys(map(ord, " \t\r\n\u3000\xa0\u200b\ufeff\u2002\u2003\"'“”‘’「」『』《》<>"), None)
-_PUNCT = str.maketrans({"、": ".", "，": ".", ",": ".", "．": ".", "：": ":", "；": ";",
+_DROP: Final = dict.fromkeys(map(ord, " \t\r\n\u3000\xa0\u200b\ufeff\u2002\u2003\"'“”‘’「」『』《》<>"), None)
+_PUNCT: Final = str.maketrans({"、": ".", "，": ".", ",": ".", "．": ".", "：": ":", "；": ";",
                         "【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")"})
-_ENUM = re.compile(
+_ENUM: Final = re.compile(
     r"^(?:其中:?|\((?:[一二三四五六七八九十]+|\d+)\)|[一二三四五六七八九十]+[.:]|\d+[.:)]|第[一二三四五六七八九十]+[部分项]?[.:]?)+"
 )
-_PAREN = re.compile(r"\([^()]*\)?")
+_PAREN: Final = re.compile(r"\([^()]*\)?")
 
 
 def norm(text: str | None) -> str:
@@ -27,7 +28,7 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_DROP).translate(_PUNCT)
 
 
-_norm_cached = lru_cache(maxsize=4096)(_norm)
+_norm_cached: Final = lru_cache(maxsize=4096)(_norm)
 
 
 @lru_cache(maxsize=4096)

@@ -23,9 +23,9 @@ def memo(maxsize: int):
                     cache[arg] = v
             return v
 
-        cached.__wrapped__ = fn
+        cached.__wrapped__ = fn  # type: ignore[attr-defined]
         cached.__doc__ = fn.__doc__
         cached.__name__ = fn.__name__
-        cached.cache = cache
+        cached.cache = cache  # type: ignore[attr-defined]
         return cached
     return wrap

@@ -3,30 +3,31 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from typing import Final
 
-_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
-_TITLE_WORDS = re.compile(r"报告|年报|汇报")
-_AGENCY_END = re.compile(
+_CN_DIGITS: Final = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+_TITLE_WORDS: Final = re.compile(r"报告|年报|汇报")
+_AGENCY_END: Final = re.compile(
     r"(局|委|委员会|办|办公室|政府|院|会|中心|所|厅|部|署|处|队|站|馆|公司|街道|镇|乡|管委会|集团|行|社)$")
-_SENTENCE = re.compile(r"[，。；：:,;！？!?、]")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_PERIOD = re.compile(r"统计(?:期限|时限|期间|时间)[^0-9〇零一二三四五六七八九]{0,12}((?:19|20)\d{2})\s*年")
-_KEYWORDS = re.compile(r"政府信息公开|政务信息公开|政务公开|信息公开|政府信息|工作年度报告|年度报告|年报|工作报告|工作汇报")
-DATE = r"((?:19|20)\d{2})\s*[年.\-/．]\s*(\d{1,2})\s*[月.\-/．]\s*(\d{1,2})\s*日?"
-_DATE_LINE = re.compile(r"^\s*(?:(?:填报|发布|印发|成文)?日期\s*[:：]?\s*)?(?:[\u4e00-\u9fa5（）()]{2,40}?\s*)?" + DATE + r"\s*$")
-_DATE_LABELLED = re.compile(r"(?:填报日期|发布日期|发布时间)\s*[:：]?\s*" + DATE)
-_DATE_ANY = re.compile(DATE)
-_SECTION = re.compile(r"^\s*[一1][、.．]")
+_SENTENCE: Final = re.compile(r"[，。；：:,;！？!?、]")
+_YEAR: Final = re.compile(r"((?:19|20)\d{2})\s*年")
+_TITLE_YEAR: Final = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_PERIOD: Final = re.compile(r"统计(?:期限|时限|期间|时间)[^0-9〇零一二三四五六七八九]{0,12}((?:19|20)\d{2})\s*年")
+_KEYWORDS: Final = re.compile(r"政府信息公开|政务信息公开|政务公开|信息公开|政府信息|工作年度报告|年度报告|年报|工作报告|工作汇报")
+DATE: Final = r"((?:19|20)\d{2})\s*[年.\-/．]\s*(\d{1,2})\s*[月.\-/．]\s*(\d{1,2})\s*日?"
+_DATE_LINE: Final = re.compile(r"^\s*(?:(?:填报|发布|印发|成文)?日期\s*[:：]?\s*)?(?:[\u4e00-\u9fa5（）()]{2,40}?\s*)?" + DATE + r"\s*$")
+_DATE_LABELLED: Final = re.compile(r"(?:填报日期|发布日期|发布时间)\s*[:：]?\s*" + DATE)
+_DATE_ANY: Final = re.compile(DATE)
+_SECTION: Final = re.compile(r"^\s*[一1][、.．]")
 # compiled once (these ran through re's pattern cache on every call)
-_CN_DIGIT = re.compile(r"[〇○零一二三四五六七八九十]")
-_CN_DATE_NUMBER = re.compile(r"[〇○零一二三四五六七八九十]+(?=[年月日])")
-_DIGIT = re.compile(r"\d")
-_SPACES = re.compile(r"\s+")
-_PAGE_TITLE_SEP = re.compile(r"\s*[_|－—–-]{1,2}\s*")
-_BODY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度")
-_TITLE_YEAR_WORDS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)\s*(?:年\s*度?)?")
-_ABOUT = re.compile(r"^\s*关于")
+_CN_DIGIT: Final = re.compile(r"[〇○零一二三四五六七八九十]")
+_CN_DATE_NUMBER: Final = re.compile(r"[〇○零一二三四五六七八九十]+(?=[年月日])")
+_DIGIT: Final = re.compile(r"\d")
+_SPACES: Final = re.compile(r"\s+")
+_PAGE_TITLE_SEP: Final = re.compile(r"\s*[_|－—–-]{1,2}\s*")
+_BODY_YEAR: Final = re.compile(r"((?:19|20)\d{2})\s*年度")
+_TITLE_YEAR_WORDS: Final = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)\s*(?:年\s*度?)?")
+_ABOUT: Final = re.compile(r"^\s*关于")
 
 
 def _cn_numbers(text: str) -> str:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
-TABLE_MARK = "\ue000table\ue000"  # in Document.blocks: a real table stood here
+TABLE_MARK: Final = "\ue000table\ue000"  # in Document.blocks: a real table stood here
 Row = list  # list[str | None]; None marks a cell covered by a span (rowspan/colspan continuation)
 
 

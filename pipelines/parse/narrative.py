@@ -3,18 +3,19 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Final
 
 from .numbers import clean
 
-_NUM = r"([0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万]+)"
-REQUESTS = re.compile(
+_NUM: Final = r"([0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万]+)"
+REQUESTS: Final = re.compile(
     r"(?:收到|受理|接到|接收)(?:各类)?(?:政府信息公开|依申请公开|信息公开)(?:申请)?(?:事项|件数|件)?"
     r"(?:共计|共|总计|合计)?\s*" + _NUM + r"\s*件")
-REQUESTS_NONE = re.compile(r"(?:没有|未|无)(?:收到|受理|接到)(?:到)?(?:任何)?(?:政府信息公开|依申请公开|信息公开)(?:的)?申请")
-PROACTIVE = re.compile(
+REQUESTS_NONE: Final = re.compile(r"(?:没有|未|无)(?:收到|受理|接到)(?:到)?(?:任何)?(?:政府信息公开|依申请公开|信息公开)(?:的)?申请")
+PROACTIVE: Final = re.compile(
     r"(?:主动公开|公开|公布|发布)(?:各类)?政府信息(?:共计|共|总计|合计)?\s*([0-9]+)\s*条")
-FEE = re.compile(r"收取(?:政府信息公开)?信息处理费(?:共计|共|合计)?\s*([0-9]+(?:\.[0-9]+)?)\s*(万元|元)")
-FEE_NONE = re.compile(r"(?:未|没有|无|不)收取(?:任何)?(?:政府信息公开)?(?:信息处理费|费用)|信息处理费\s*(?:为)?\s*0\s*元")
+FEE: Final = re.compile(r"收取(?:政府信息公开)?信息处理费(?:共计|共|合计)?\s*([0-9]+(?:\.[0-9]+)?)\s*(万元|元)")
+FEE_NONE: Final = re.compile(r"(?:未|没有|无|不)收取(?:任何)?(?:政府信息公开)?(?:信息处理费|费用)|信息处理费\s*(?:为)?\s*0\s*元")
 
 
 def _number(s: str):

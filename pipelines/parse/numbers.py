@@ -5,19 +5,20 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Final
 
 from .memo import memo
 
 # characters that only pad a cell
-_PAD = str.maketrans({"\u3000": " ", "\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
+_PAD: Final = str.maketrans({"\u3000": " ", "\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
                       "\u200b": "", "\ufeff": "", "\t": " ", "\r": " ", "\n": " "})
-NA_MARKERS = frozenset({"/", "-", "—", "——", "–", "--", "―", "―", "空", "／", "－", "\\", "n/a", "N/A", "－－", "—-"})
-_DASH_SIGN = str.maketrans({"—": "-", "–": "-", "−": "-", "－": "-", "＋": "+"})
-_NUM = re.compile(
+NA_MARKERS: Final = frozenset({"/", "-", "—", "——", "–", "--", "―", "―", "空", "／", "－", "\\", "n/a", "N/A", "－－", "—-"})
+_DASH_SIGN: Final = str.maketrans({"—": "-", "–": "-", "−": "-", "－": "-", "＋": "+"})
+_NUM: Final = re.compile(
     r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
     r"(万元|亿元|元|万|件|项|个|条|次|人次|人|篇|期|场)?$"
 )
-_SCALE = {"万元": 10000, "万": 10000, "亿元": 100000000, "元": 1}
+_SCALE: Final = {"万元": 10000, "万": 10000, "亿元": 100000000, "元": 1}
 
 
 @lru_cache(maxsize=4096)
@@ -56,6 +57,7 @@ def parse_value(raw: str | None, unit: str = "count", scale: int | None = None):
         return None, "text"
     if sign == "-":
         d = -d
+    value: object
     if unit == "cny":
         mult = _SCALE.get(suffix or "", None)
         if mult is None:

@@ -1,6 +1,8 @@
 """parse_document: sniff → read → era → match → checks → metadata."""
 from __future__ import annotations
 
+from typing import Final
+
 from .agencies import canonical
 from .agencies import from_text as agency_from_text
 from .catalog import APPLICANTS, METRICS, era_codes
@@ -17,9 +19,9 @@ from .pre2019 import match_pre2019
 from .sniff import sniff
 from .tables import T3_OTHER_SUBROWS, Result, match_tables
 
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION: Final = "1.0.0"
 
-_LEGACY_NAMES = {"doc": ".doc", "wps": ".wps", "xls": ".xls", "et": ".et", "ppt": ".ppt", "dps": ".dps"}
+_LEGACY_NAMES: Final = {"doc": ".doc", "wps": ".wps", "xls": ".xls", "et": ".et", "ppt": ".ppt", "dps": ".dps"}
 
 
 def _empty_result(status: str, warnings: list[str], agency=None, year=None) -> dict:
@@ -53,9 +55,9 @@ def _read(data: bytes, kind: str, media_type: str | None) -> Document:
 
 
 # the codes _derive_other reads, built once: per applicant (column, its 其他处理 code, its sub-row codes)
-_OTHER_COLUMNS = tuple((col, f"t3_res_other__{col}", tuple(f"t3_{k}__{col}" for k in T3_OTHER_SUBROWS))
+_OTHER_COLUMNS: Final = tuple((col, f"t3_res_other__{col}", tuple(f"t3_{k}__{col}" for k in T3_OTHER_SUBROWS))
                        for col in APPLICANTS)
-_OTHER_SUBROW_CODES = tuple(f"t3_{k}__{c}" for k in T3_OTHER_SUBROWS for c in APPLICANTS)
+_OTHER_SUBROW_CODES: Final = tuple(f"t3_{k}__{c}" for k in T3_OTHER_SUBROWS for c in APPLICANTS)
 
 
 def _derive_other(res: Result, era: str | None) -> None:
@@ -70,7 +72,7 @@ def _derive_other(res: Result, era: str | None) -> None:
         row = get(code)
         if row is not None and row[2] != "empty":
             continue
-        parts = [get(c) for c in subrows]
+        parts: list = [get(c) for c in subrows]
         if any(p is None for p in parts):
             continue
         nums = [p[0] for p in parts if p[0] is not None]
@@ -86,9 +88,9 @@ def _derive_other(res: Result, era: str | None) -> None:
         res.warnings.append("t3_res_other derived as the sum of its three sub-rows (" + ", ".join(derived) + ")")
 
 
-_ORDER = {c: i for i, c in enumerate(METRICS)}
-_ORDER_OF = _ORDER.__getitem__
-_ERA_CODES = {era: frozenset(era_codes(era)) for era in ("y2019", "y2021", "pre2019")}
+_ORDER: Final = {c: i for i, c in enumerate(METRICS)}
+_ORDER_OF: Final = _ORDER.__getitem__
+_ERA_CODES: Final = {era: frozenset(era_codes(era)) for era in ("y2019", "y2021", "pre2019")}
 
 
 def _metric_list(metrics: dict) -> list[dict]:

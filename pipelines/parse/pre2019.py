@@ -1,13 +1,15 @@
 """The pre-2019 statistics table (统计指标 | 单位 | 统计数 and provincial variants), mapped by label."""
 from __future__ import annotations
 
+from typing import Final
+
 from .catalog import METRICS
 from .labels import core, norm
 from .memo import memo
 from .numbers import clean
 
 # verified label variants (report-templates.md §2.3) on top of the catalog's own row labels
-SYNONYMS = {
+SYNONYMS: Final = {
     "pre_proactive_items": ["主动公开信息数", "主动公开文件数"],
     "pre_normative_docs_issued": ["新增的行政规范性文件数"],
     "pre_via_website": ["网站公开", "政府网站公开数"],
@@ -27,9 +29,9 @@ SYNONYMS = {
     "pre_online_consultations": ["网上咨询数"],
     "pre_phone_consultations": ["咨询电话接听数"],
 }
-_PARENTS = {"pre_review_cases": "pre_review_", "pre_litigation_cases": "pre_litigation_"}
-_SECTION_UNITS = {"——", "—", "--", "-", ""}
-_SECTION_MARKS = _SECTION_UNITS - {""}
+_PARENTS: Final = {"pre_review_cases": "pre_review_", "pre_litigation_cases": "pre_litigation_"}
+_SECTION_UNITS: Final = {"——", "—", "--", "-", ""}
+_SECTION_MARKS: Final = _SECTION_UNITS - {""}
 
 
 def _index() -> dict[str, list[str]]:
@@ -45,8 +47,8 @@ def _index() -> dict[str, list[str]]:
     return idx
 
 
-INDEX = _index()
-_KEYS = sorted(INDEX, key=len, reverse=True)
+INDEX: Final = _index()
+_KEYS: Final = sorted(INDEX, key=len, reverse=True)
 
 
 def match_label(label: str, parent: str | None = None) -> str | None:
@@ -77,14 +79,14 @@ def _match_label(key: tuple) -> str | None:
     return codes[0]
 
 
-_LABEL_CODES = _match_label.cache  # read directly in the row loop (a miss goes through the memo)
+_LABEL_CODES: Final = _match_label.cache  # read directly in the row loop (a miss goes through the memo)
 
 
-_HEADER_NAMES = ("统计指标", "指标名称")
-_MISS = object()
+_HEADER_NAMES: Final = ("统计指标", "指标名称")
+_MISS: Final = object()
 # norm(cell) in _HEADER_NAMES for the short cells seen first (fill-once, memo.py's policy; a plain
 # dict so that a row's cells are looked up with one map() in C)
-_HEADER_OF: dict = {}
+_HEADER_OF: Final[dict] = {}
 
 
 def _header_flags(cells: list) -> list:
@@ -100,7 +102,8 @@ def _header_flags(cells: list) -> list:
 
 
 def match_pre2019(rows, res) -> None:
-    value_idx, unit_idx = 2, 1
+    value_idx = 2
+    unit_idx = 1
     started = False
     parent = None
     for row in rows:
@@ -111,13 +114,14 @@ def match_pre2019(rows, res) -> None:
             norms = [norm(c) for c in cells]
             started = True
             unit_idx = next((i for i, n in enumerate(norms) if "单位" in n), 1)
-            value_idx = None
+            found: int | None = None
             for i, n in enumerate(norms):
                 if ("统计数" in n or "本期实际" in n or n.endswith("年度") or n == "本年") and "累计" not in n:
-                    value_idx = i
+                    found = i
                     break
-            if value_idx is None:
-                value_idx = next((i for i, n in enumerate(norms) if i > unit_idx and "代码" not in n), 2)
+            if found is None:
+                found = next((i for i, n in enumerate(norms) if i > unit_idx and "代码" not in n), 2)
+            value_idx = found
             continue
         if not started or len(cells) < 2:
             continue

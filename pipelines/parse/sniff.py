@@ -4,16 +4,17 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Final
 
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .wps / .xls / .ppt
-_BINARY_MAGIC = (
+OLE: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .wps / .xls / .ppt
+_BINARY_MAGIC: Final = (
     (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
     (b"\x1f\x8b", "gzip archive"), (b"Rar!", "RAR archive"), (b"7z\xbc\xaf", "7z archive"),
     (b"BM", None), (b"II*\x00", "TIFF image"), (b"MM\x00*", "TIFF image"), (b"{\\rtf", "rtf"),
 )
-_HTML_HINT = re.compile(rb"<\s*(?:!doctype|html|head|body|table|div|p|meta|span|tr|td|br|h[1-6])\b", re.I)
-_CTRL = bytes(b for b in range(32) if b < 9 or 13 < b < 32 and b != 27)
-_LEGACY_EXT = {".doc": "doc", ".wps": "wps", ".xls": "xls", ".et": "et", ".ppt": "ppt", ".dps": "dps"}
+_HTML_HINT: Final = re.compile(rb"<\s*(?:!doctype|html|head|body|table|div|p|meta|span|tr|td|br|h[1-6])\b", re.I)
+_CTRL: Final = bytes(b for b in range(32) if b < 9 or 13 < b < 32 and b != 27)
+_LEGACY_EXT: Final = {".doc": "doc", ".wps": "wps", ".xls": "xls", ".et": "et", ".ppt": "ppt", ".dps": "dps"}
 
 
 def sniff(data: bytes, filename: str | None = None, media_type: str | None = None) -> str:

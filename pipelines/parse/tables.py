@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 from .catalog import APPLICANTS, METRICS, unit_of
 from .labels import core, is_label, norm
 from .memo import memo
 from .numbers import _cell, cell, clean, parse_value
 
-_KNOWN_CELL = _cell.cache.get
+_KNOWN_CELL: Final = _cell.cache.get
 
 # ---- table 二 -------------------------------------------------------------------------------
-T2_ROWS = {
+T2_ROWS: Final = {
     "规章": "regulation",
     "规范性文件": "normative_doc",
     "行政规范性文件": "normative_doc",
@@ -27,7 +28,7 @@ T2_ROWS = {
     "行政事业性收费": "fee",
     "政府集中采购": "procurement",
 }
-T2_DEFAULT_COLS = {
+T2_DEFAULT_COLS: Final = {
     "y2019": {
         "regulation": ["new_made", "new_published", "published_total"],
         "normative_doc": ["new_made", "new_published", "published_total"],
@@ -47,7 +48,7 @@ T2_DEFAULT_COLS = {
         "fee": ["amount"],
     },
 }
-_T2_COL_WORDS = (
+_T2_COL_WORDS: Final = (
     ("制作", "new_made"), ("新公开", "new_published"), ("公开总", "published_total"),
     ("对外公开", "published_total"), ("上一年", "items_prev_year"), ("上年", "items_prev_year"),
     ("增/减", "items_change"), ("增减", "items_change"), ("处理决定", "decisions"),
@@ -75,7 +76,7 @@ def _t2_code(row: str, col: str) -> str:
 
 
 # ---- table 三 -------------------------------------------------------------------------------
-T3_ROWS = (
+T3_ROWS: Final = (
     ("res_other_overdue_correction", ("逾期不补正",)),
     ("res_other_fee_unpaid", ("收费通知", "缴纳费用")),
     ("res_denied_state_secret", ("国家秘密",)),
@@ -102,11 +103,11 @@ T3_ROWS = (
     ("res_other", ("其他处理",)),
     ("res_total", ("总计", "合计")),
 )
-T3_HEADER_WORDS = frozenset(("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构",
+T3_HEADER_WORDS: Final = frozenset(("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构",
                              "社会公益组织", "法律服务机构"))
-T3_OTHER_SUBROWS = ("res_other_overdue_correction", "res_other_fee_unpaid", "res_other_other")
-T3_ROW_KEYS = [k for k, _ in T3_ROWS] + ["res_other_other"]
-T3_LEAVES_2019 = ("res_granted", "res_partially_granted", "res_denied_state_secret",
+T3_OTHER_SUBROWS: Final = ("res_other_overdue_correction", "res_other_fee_unpaid", "res_other_other")
+T3_ROW_KEYS: Final = [k for k, _ in T3_ROWS] + ["res_other_other"]
+T3_LEAVES_2019: Final = ("res_granted", "res_partially_granted", "res_denied_state_secret",
                   "res_denied_prohibited_by_law", "res_denied_three_safety_one_stability",
                   "res_denied_third_party_rights", "res_denied_internal_affairs",
                   "res_denied_process_info", "res_denied_enforcement_file", "res_denied_admin_query",
@@ -116,9 +117,9 @@ T3_LEAVES_2019 = ("res_granted", "res_partially_granted", "res_denied_state_secr
                   "res_not_processed_excessive", "res_not_processed_confirm_reissue")
 
 
-_T3_PRIORITY = {key: i for i, (key, _) in enumerate(T3_ROWS)}
-_T3_WORD_KEY = {w: key for key, words in T3_ROWS for w in words}
-_T3_WORDS = re.compile("|".join(sorted(map(re.escape, _T3_WORD_KEY), key=len, reverse=True)))
+_T3_PRIORITY: Final = {key: i for i, (key, _) in enumerate(T3_ROWS)}
+_T3_WORD_KEY: Final = {w: key for key, words in T3_ROWS for w in words}
+_T3_WORDS: Final = re.compile("|".join(sorted(map(re.escape, _T3_WORD_KEY), key=len, reverse=True)))
 
 
 def _t3_key(labels, prev_key: str | None) -> str | None:
@@ -154,21 +155,21 @@ def _fit(values: list[str], n: int) -> list[str]:
     return v
 
 
-T4_CODES = [f"t4_{block}_{col}" for block in ("review", "lit_direct", "lit_after_review")
+T4_CODES: Final = [f"t4_{block}_{col}" for block in ("review", "lit_direct", "lit_after_review")
             for col in ("maintained", "corrected", "other", "pending", "total")]
-_T4_HEADER_WORDS = ("结果维持", "结果纠正", "尚未审结", "总计", "复议", "诉讼", "其他结果")
+_T4_HEADER_WORDS: Final = ("结果维持", "结果纠正", "尚未审结", "总计", "复议", "诉讼", "其他结果")
 
 
 # every table-三/四 metric is a count: their rows go through put_all() and one count memo
-_T3_CODES = {key: tuple(f"t3_{key}__{c}" for c in APPLICANTS) for key in T3_ROW_KEYS}
-_T4_CODES = tuple(T4_CODES)
+_T3_CODES: Final = {key: tuple(f"t3_{key}__{c}" for c in APPLICANTS) for key in T3_ROW_KEYS}
+_T4_CODES: Final = tuple(T4_CODES)
 if any(unit_of(c) != "count" for codes in (*_T3_CODES.values(), _T4_CODES) for c in codes):
     raise RuntimeError("metrics.csv: tables 三/四 must be counts (put_all reads them as such)")
 
 # Plain dicts filled once (memo.py's policy: the first N keys stay, memory stays flat), read with
 # map(dict.get, cells): a row's cells are looked up in C instead of one Python call per cell.
-_COUNT_CELLS: dict = {}  # cell text → cell(text, "count"), like the 1024 of numbers._cell
-_LABEL_OF: dict = {}  # cell text → is_label(text), like the 4096 of its lru_cache
+_COUNT_CELLS: Final[dict] = {}  # cell text → cell(text, "count"), like the 1024 of numbers._cell
+_LABEL_OF: Final[dict] = {}  # cell text → is_label(text), like the 4096 of its lru_cache
 
 
 def _count_cells(raws) -> list:
@@ -193,11 +194,11 @@ def _fill_label_flags(cells, flags: list) -> list:
     return flags
 
 
-_LABEL_GET = _LABEL_OF.get
+_LABEL_GET: Final = _LABEL_OF.get
 
 
 class Result:
-    def __init__(self):
+    def __init__(self) -> None:
         self.metrics: dict[str, tuple] = {}
         self.warnings: list[str] = []
         self.found: set[str] = set()  # tables found: t2 / t3 / t4 / pre
@@ -232,7 +233,7 @@ def _split(row) -> tuple[list[str], list[str], list[str]]:
     return cells, [c for c in cells[: last + 1] if clean(c)], cells[last + 1:]
 
 
-_NO_INFO = (False, False, False, False, False, False)
+_NO_INFO: Final = (False, False, False, False, False, False)
 
 
 @memo(1024)
@@ -246,7 +247,7 @@ def _label_info(labels: tuple) -> tuple:
             any(any(w in x for w in _T4_HEADER_WORDS) for x in norms))
 
 
-_INFO_GET = _label_info.cache.get
+_INFO_GET: Final = _label_info.cache.get
 
 
 def match_tables(rows, era: str, res: Result) -> None:

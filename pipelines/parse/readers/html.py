@@ -4,43 +4,45 @@ from __future__ import annotations
 import html as _html
 import re
 from functools import partial
+from typing import Final
 
 from lxml import etree
 
 from ..grid import expand
 from ..model import TABLE_MARK, Document, StreamBuilder
 
-_SKIP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "select", "button",
+_SKIP: Final = ("script", "style", "noscript", "template", "iframe", "object", "embed", "select", "button",
          "textarea", "nav", "svg", "map")
 # Hanweb marks the article body with <!--ContentStart--> … <!--ContentEnd--> (or <meta name="ContentStart">)
-_MARK_START = re.compile(r"<!--.{0,40}?ContentStart.{0,40}?-->|<meta\s+name=[\"']?ContentStart[^>]*>", re.I | re.S)
-_MARK_END = re.compile(r"<!--.{0,40}?ContentEnd.{0,40}?-->|<meta\s+name=[\"']?ContentEnd[^>]*>", re.I | re.S)
-_META = re.compile(r"<meta\b[^>]*>", re.I)
-_ATTR = re.compile(r"""([a-zA-Z\-:]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
-_PUBLISHED = re.compile(
+_MARK_START: Final = re.compile(r"<!--.{0,40}?ContentStart.{0,40}?-->|<meta\s+name=[\"']?ContentStart[^>]*>", re.I | re.S)
+_MARK_END: Final = re.compile(r"<!--.{0,40}?ContentEnd.{0,40}?-->|<meta\s+name=[\"']?ContentEnd[^>]*>", re.I | re.S)
+_META: Final = re.compile(r"<meta\b[^>]*>", re.I)
+_ATTR: Final = re.compile(r"""([a-zA-Z\-:]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_TITLE: Final = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_PUBLISHED: Final = re.compile(
     r"(?:发布时间|发布日期|公开日期|发表时间|发文时间)\s*[:：]?\s*(?:<[^>]{0,200}>\s*|&nbsp;|\s)*"
     r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
 )
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
-_SPACES = re.compile(r"\s+")
-_TAGS = re.compile(r"<[^>]+>")
-_CONTENT_IDS = {"zoom": 0, "UCAP-CONTENT": 4, "ucap-content": 4, "content": 6, "Content": 6}
-_CONTENT_CLASSES = (("TRS_Editor", 1), ("article-content", 2), ("article_content", 2), ("WordSection", 5),
+_XML_DECL: Final = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_SPACES: Final = re.compile(r"\s+")
+_TAGS: Final = re.compile(r"<[^>]+>")
+_CONTENT_IDS: Final = {"zoom": 0, "UCAP-CONTENT": 4, "ucap-content": 4, "content": 6, "Content": 6}
+_CONTENT_CLASSES: Final = (("TRS_Editor", 1), ("article-content", 2), ("article_content", 2), ("WordSection", 5),
                     ("content", 7))
-_PARSERS: dict[str, etree.HTMLParser] = {}
+_PARSERS: Final[dict[str, etree.HTMLParser]] = {}
 
 
-_META_KEYS = {"articletitle": "title", "pubdate": "published", "publishdate": "published",
+_META_KEYS: Final = {"articletitle": "title", "pubdate": "published", "publishdate": "published",
               "firstpublishedtime": "published", "publishtime": "published", "dc.date": "published",
               "article:published_time": "published", "contentsource": "source",
               "sitename": "site", "columnname": "column"}
-_BLOCK_TAGS = ("p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section",
+_BLOCK_TAGS: Final = ("p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section",
                "article", "blockquote", "dd", "dt", "center", "ul", "ol", "pre", "header", "footer",
                "form", "caption", "hr", "td", "th")
-_BLOCK_TAGS_NO_BR = tuple(t for t in _BLOCK_TAGS if t != "br")
-_SEP = "\ue001"  # block boundary marker (source line breaks are only spaces in HTML)
-_PAD = " \u3000\xa0\r\n\x0b\x0c"  # what StreamBuilder.line() strips from running text
+_BLOCK_TAGS_NO_BR: Final = tuple(t for t in _BLOCK_TAGS if t != "br")
+_CELL_END: Final = "\ue002"  # end of a table cell, while a row is read in one piece
+_SEP: Final = "\ue001"  # block boundary marker (source line breaks are only spaces in HTML)
+_PAD: Final = " \u3000\xa0\r\n\x0b\x0c"  # what StreamBuilder.line() strips from running text
 
 
 def _meta(text: str) -> dict:
@@ -65,7 +67,7 @@ def _meta(text: str) -> dict:
 
 # C-level text serialisation of a cell: <br> contributes nothing (本年新<br>制作数量 → 本年新制作数量);
 # a partial, not a def: no Python frame per cell
-_cell_text = partial(etree.tostring, method="text", encoding=str, with_tail=False)
+_cell_text: Final = partial(etree.tostring, method="text", encoding=str, with_tail=False)
 
 
 def _parser(encoding: str | None) -> etree.HTMLParser:
@@ -80,26 +82,56 @@ def _grid(t) -> list[list]:
     """Rows of an innermost table (the caller skips tables that contain tables)."""
     rows = []
     for tr in t.iter("tr"):
-        cells = []
+        cells: list = []
+        spans: list[tuple[object, object]] | None = None  # (rowspan, colspan) of each cell, from the first with either
+        nested: list | None = None  # cells holding elements (Word: <p><span>…), read after the loop
         for td in tr:
             tag = td.tag
-            if tag == "td" or tag == "th":
-                if len(td):
-                    text = _cell_text(td).replace("\n", "").replace("\r", "")
-                else:  # the common case: a cell with nothing but text
-                    text = td.text or ""
-                    if "\n" in text:
-                        text = text.replace("\n", "").replace("\r", "")
-                # keys() once is cheaper than two get()s, and most cells span nothing
-                names = td.keys()
-                if names:
-                    cells.append((text, td.get("rowspan") if "rowspan" in names else None,
-                                  td.get("colspan") if "colspan" in names else None))
-                else:
-                    cells.append((text, None, None))
-        if cells:
-            rows.append(cells)
+            if tag != "td" and tag != "th":
+                continue
+            if len(td):
+                if nested is None:
+                    nested = []
+                nested.append((len(cells), td))
+                text = ""
+            else:  # the common case: a cell with nothing but text
+                text = td.text or ""
+                if "\n" in text:
+                    text = text.replace("\n", "").replace("\r", "")
+            # keys() once is cheaper than two get()s, and most cells span nothing
+            names = td.keys()
+            if names and ("rowspan" in names or "colspan" in names):
+                if spans is None:
+                    spans = [(None, None)] * len(cells)
+                spans.append((td.get("rowspan") if "rowspan" in names else None,
+                              td.get("colspan") if "colspan" in names else None))
+            elif spans is not None:
+                spans.append((None, None))
+            cells.append(text)
+        if not cells:
+            continue
+        if nested is not None:
+            texts = _row_texts(tr, [td for _, td in nested]) if len(nested) == len(tr) > 1 else None
+            for k, (i, td) in enumerate(nested):
+                cells[i] = texts[k] if texts is not None else _cell_text(td).replace("\n", "").replace("\r", "")
+        # a row without spans stays a list of texts (grid.expand takes it as it is)
+        rows.append(cells if spans is None else [(x, rs, cs) for x, (rs, cs) in zip(cells, spans)])
     return expand(rows)
+
+
+def _row_texts(tr, tds: list) -> list[str] | None:
+    """The text of every cell of a row whose cells all hold elements (Word's <p><span>), from one
+    serialisation of the row: a marker in each cell's tail (the table is cleared afterwards)
+    splits it. None when the row's own text or a marker in the page would make that ambiguous."""
+    if tr.text is not None and tr.text.strip(" \t\r\n"):
+        return None
+    tr.text = None
+    for td in tds:
+        td.tail = _CELL_END
+    texts = _cell_text(tr).replace("\n", "").replace("\r", "").split(_CELL_END)
+    if len(texts) != len(tds) + 1:
+        return None
+    return texts
 
 
 def _container(root):

@@ -67,3 +67,67 @@ def test_whitespace_only_and_padded_pdf():
     assert parse_document(b" \t\r\n")["parse_status"] == "not_a_report"
     assert sniff(b"\n  %PDF-1.7 ...") == "pdf"
     assert sniff(b"<html>%PDF-") == "html"
+
+
+# --- html: a Word row read with one serialisation, span-less rows kept as lists of texts ---------
+
+def _cells_one_by_one(table):
+    """The plain reading: every <td>/<th> child of every <tr>, serialised on its own."""
+    from lxml import etree
+
+    rows = []
+    for tr in table.iter("tr"):
+        cells = []
+        for td in tr:
+            if td.tag in ("td", "th"):
+                if len(td):
+                    text = etree.tostring(td, method="text", encoding=str, with_tail=False)
+                    text = text.replace("\n", "").replace("\r", "")
+                else:
+                    text = td.text or ""
+                    if "\n" in text:
+                        text = text.replace("\n", "").replace("\r", "")
+                cells.append((text, td.get("rowspan"), td.get("colspan")))
+        if cells:
+            rows.append(cells)
+    return rows
+
+
+_WORD_ROWS = [
+    # every cell holds elements: the row is serialised once
+    '<tr><td valign=top><p class=MsoNormal><span lang=EN-US>本年新收<o:p></o:p></span></p></td>'
+    '<td><p><span>1</span><span>2</span></p></td><td><p><b>3</b><br>4</p></td></tr>',
+    # spans on nested cells, a blank nested cell, line breaks inside the markup
+    '<tr><td rowspan=2 colspan="2"><p>申请人\n情况</p></td><td><p><span>&nbsp;</span></p></td></tr>'
+    '<tr><td><p>7</p></td></tr>',
+    # text of the row itself outside any cell: each cell is read on its own
+    '<tr>stray<td><p>a</p></td><td><p>b</p></td></tr>',
+    # the cell-end marker inside a cell: each cell is read on its own
+    '<tr><td><p>x\ue002y</p></td><td><p>z</p></td></tr>',
+    # mixed plain and nested cells, a single nested cell, th cells
+    '<tr><th>h</th><td><p>1</p></td><td>2\n3</td></tr><tr><td><p>only</p></td></tr>',
+    # a non-cell element among the cells
+    '<tr><td><p>1</p></td><span>s</span><td><p>2</p></td></tr>',
+]
+
+
+@pytest.mark.parametrize("rows", _WORD_ROWS)
+def test_html_grid_reads_rows_like_each_cell_alone(rows):
+    from lxml import etree
+
+    from pipelines.parse.grid import expand
+    from pipelines.parse.readers.html import _grid, _parser
+
+    html = f"<html><body><table>{rows}</table></body></html>"
+    plain = next(etree.fromstring(html, _parser(None)).iter("table"))
+    fast = next(etree.fromstring(html, _parser(None)).iter("table"))
+    assert _grid(fast) == expand(_cells_one_by_one(plain))
+
+
+def test_expand_keeps_a_text_row_and_spans_into_it():
+    from pipelines.parse.grid import expand
+
+    plain = ["a", "b"]
+    grid = expand([[("x", "2", None), ("y", None, None)], plain, ["c", "d"]])
+    assert grid == [["x", "y"], [None, "a", "b"], ["c", "d"]]
+    assert expand([["c", "d"]])[0] == ["c", "d"]

@@ -42,6 +42,9 @@ from importlib.machinery import EXTENSION_SUFFIXES
 # spent in pdfplumber/python-docx) and pipelines.encoding (shared with the crawler).
 COMPILED = ("pipeline", "tables", "checks", "grid", "era", "model", "flat", "pre2019", "labels", "numbers",
             "meta", "narrative", "sniff", "readers.html")
+# readers/_html_walk.pyx (Cython): the HTML reader's table and block-text walks over libxml2's nodes;
+# readers/html.py takes its Python path when this module is not there (pure Python, stale build)
+WALK = "readers._html_walk"
 GROUP = "govreports_parse"  # mypyc group name → shared library govreports_parse__mypyc
 ENV_PURE = "GOVREPORTS_PURE_PYTHON"
 ENV_DIR = "GOVREPORTS_COMPILED_DIR"  # a build directory to use instead of _compiled/current (build checks)
@@ -68,14 +71,14 @@ def interpreter_tag() -> str:
 
 
 def source_hashes(pipelines_dir: str = PIPELINES_DIR) -> dict[str, str]:
-    """sha256 of every .py under pipelines/parse (recursively, build directory excluded) and of
-    pipelines/encoding.py, keyed by the path relative to pipelines/."""
+    """sha256 of every .py and .pyx under pipelines/parse (recursively, build directory excluded)
+    and of pipelines/encoding.py, keyed by the path relative to pipelines/."""
     out: dict[str, str] = {}
     package_dir = os.path.join(pipelines_dir, "parse")
     for root, dirs, files in os.walk(package_dir):
         dirs[:] = sorted(d for d in dirs if d not in ("_compiled", "__pycache__") and d[:1] != ".")
         for name in files:
-            if name.endswith(".py"):
+            if name.endswith((".py", ".pyx")):
                 path = os.path.join(root, name)
                 with open(path, "rb") as fh:
                     out[os.path.relpath(path, pipelines_dir).replace(os.sep, "/")] = \
@@ -107,10 +110,11 @@ def check_stamp(stamp: dict, sources: dict[str, str] | None = None,
 
 
 def _files(build_dir: str) -> list[str]:
-    """The extension files of a build: the shared library first, then one shim per module."""
+    """The extension files of a build: the shared library first, then one shim per module, then
+    the Cython tree walk of the HTML reader."""
     pkg = os.path.join(build_dir, *PACKAGE.split("."))
     return [os.path.join(build_dir, GROUP + "__mypyc" + EXT)] + [
-        os.path.join(pkg, *m.split(".")) + EXT for m in COMPILED]
+        os.path.join(pkg, *m.split(".")) + EXT for m in (*COMPILED, WALK)]
 
 
 # --------------------------------------------------------------------------- activation
@@ -219,13 +223,17 @@ def _rollback(package_path: list[str]) -> None:
 # --------------------------------------------------------------------------- build
 
 _SETUP = """\
-from setuptools import setup
+import lxml
+from Cython.Build import cythonize
+from setuptools import Extension, setup
 from mypyc.build import mypycify
 
 args = {args!r}
+walk = Extension(args["walk_module"], [args["walk_pyx"]], include_dirs=lxml.get_include())
 setup(name="govreports-parse-compiled", py_modules=[],
       ext_modules=mypycify(args["paths"], opt_level="3", group_name=args["group"],
-                           target_dir=args["c_dir"]),
+                           target_dir=args["c_dir"])
+                  + cythonize([walk], build_dir=args["c_dir"], language_level=3, quiet=True),
       script_args=["build_ext", "--build-lib", args["out"], "--build-temp", args["obj"],
                    "--parallel", "2"])
 """
@@ -464,6 +472,8 @@ def _build(tools: str | None, mypy_version: str, tools_versions: str, verify: bo
                 flags[:0] = ["--config-file", pyproject]  # [tool.mypy]
             args = {"paths": [os.path.join(pkg, *m.split(".")) + ".py" for m in COMPILED] + flags,
                     "group": GROUP, "c_dir": os.path.join(tmp, "c"), "out": out,
+                    "walk_module": f"{PACKAGE}.{WALK}",
+                    "walk_pyx": os.path.join(pkg, *WALK.split(".")) + ".pyx",
                     "obj": os.path.join(tmp, "obj")}
             with open(os.path.join(tmp, "setup_mypyc.py"), "w", encoding="utf-8") as fh:
                 fh.write(_SETUP.format(args=args))
@@ -511,7 +521,7 @@ def _build(tools: str | None, mypy_version: str, tools_versions: str, verify: bo
             shutil.rmtree(tmp, ignore_errors=True)
             shutil.rmtree(incoming, ignore_errors=True)
         checked = f", same output as pure Python on {n_checked} documents" if verify else " (not checked)"
-        summary = (f"parser compiled with mypyc {mypy_version}: {len(COMPILED)} modules in {t_compile:.0f}s"
+        summary = (f"parser compiled with mypyc {mypy_version}: {len(COMPILED)} modules and the Cython HTML walk in {t_compile:.0f}s"
                    f"{checked}; {time.monotonic() - t0:.0f}s in all")
         log(summary)
         return summary

@@ -11,6 +11,13 @@ from lxml import etree
 from ..grid import expand
 from ..model import TABLE_MARK, Document, StreamBuilder
 
+try:  # the container, the tables and the block text read in C; built by `make` with the compiled parser
+    from ._html_walk import UNMODELLED as _UNMODELLED
+    from ._html_walk import container as _container_c
+    from ._html_walk import walk as _walk
+except ImportError:  # pure Python: the same results from _container, _grid and _block_text below
+    _walk = _container_c = _UNMODELLED = None
+
 _SKIP: Final = ("script", "style", "noscript", "template", "iframe", "object", "embed", "select", "button",
          "textarea", "nav", "svg", "map")
 # Hanweb marks the article body with <!--ContentStart--> … <!--ContentEnd--> (or <meta name="ContentStart">)
@@ -137,6 +144,17 @@ def _row_texts(tr, tds: list) -> list[str] | None:
 def _container(root):
     """The element holding the report (Hanweb #zoom, TRS .TRS_Editor, .article-content, Word
     .WordSection1 …), else <body>: one pass over the <div>s, best-known marker first."""
+    best = _container_c(root, _CONTENT_IDS, _CONTENT_CLASSES) if _container_c is not None else _UNMODELLED
+    if best is _UNMODELLED:
+        best = _best_container(root)
+    if best is not None:
+        return best
+    body = next(root.iterchildren("body"), None)
+    return body if body is not None else root
+
+
+def _best_container(root):
+    """_container's pass in Python (readers/_html_walk.pyx does the same in C)."""
     best, rank = None, 99
     for el in root.iter("div", "td", "section", "article"):
         i = _CONTENT_IDS.get(el.get("id") or "")
@@ -151,10 +169,7 @@ def _container(root):
                     if len(el) or (el.text or "").strip():
                         best, rank = el, j
                     break
-    if best is not None:
-        return best
-    body = next(root.iterchildren("body"), None)
-    return body if body is not None else root
+    return best
 
 
 def read_html(text: str, data: bytes | None = None, encoding: str | None = None) -> Document:
@@ -184,16 +199,21 @@ def read_html(text: str, data: bytes | None = None, encoding: str | None = None)
         node = _container(root)
     etree.strip_elements(node, *_SKIP, with_tail=False)
     doc.n_images = sum(1 for _ in node.iterdescendants("img"))  # (an XPath count is 10× slower)
-    grids = []
-    for t in list(node.iter("table")):
-        if next(t.iterdescendants("table"), None) is not None:
-            continue  # a layout table: its inner tables are read, its text stays running text
-        grids.append(_grid(t))
-        t.clear(keep_tail=True)
-        t.text = TABLE_MARK
-    text_out = _block_text(node)
-    if "\n" in text_out or "\r" in text_out:
-        text_out = text_out.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    walked = _walk(node) if _walk is not None else None
+    if walked is not None:  # the same two walks in C (readers/_html_walk.pyx), when it is built
+        grids = [expand(rows) for rows in walked[0]]
+        text_out = walked[1]
+    else:
+        grids = []
+        for t in list(node.iter("table")):
+            if next(t.iterdescendants("table"), None) is not None:
+                continue  # a layout table: its inner tables are read, its text stays running text
+            grids.append(_grid(t))
+            t.clear(keep_tail=True)
+            t.text = TABLE_MARK
+        text_out = _block_text(node)
+        if "\n" in text_out or "\r" in text_out:  # (the C walk gives spaces already)
+            text_out = text_out.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     pieces = text_out.split(_SEP)
     if not grids and "\t" not in text_out and TABLE_MARK not in text_out:
         # the common page of prose: no table, no tab → no StreamBuilder state to track

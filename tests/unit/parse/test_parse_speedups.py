@@ -131,3 +131,45 @@ def test_expand_keeps_a_text_row_and_spans_into_it():
     grid = expand([[("x", "2", None), ("y", None, None)], plain, ["c", "d"]])
     assert grid == [["x", "y"], [None, "a", "b"], ["c", "d"]]
     assert expand([["c", "d"]])[0] == ["c", "d"]
+
+
+# --- html: the C walks (readers/_html_walk.pyx, built by `make`) give what the Python walks give ---
+
+_PAGES = [
+    "<p>a</p>\n<p>b<br>c</p>tail<div>d<span>e</span>f</div>",
+    "<div id=zoom><table><tr><td rowspan=2>x</td><td colspan='3'>1</td></tr><tr><td>2\n3</td></tr></table>"
+    "after</div>",
+    # a layout table around a data table, a table in a list, text after the body
+    "<table><tr><td><table><tr><th>h</th></tr><tr><td><p>1</p><p>2</p></td></tr></table></td>"
+    "<td>side</td></tr></table><ul><li>one<li>two</ul></body>trailing",
+    # Word markup, empty cells, a cell with only a line break, a blank span attribute
+    "<div class=WordSection1><table><tr><td><p class=MsoNormal><span lang=EN-US>本年新收<o:p></o:p>"
+    "</span></p></td><td><p>&nbsp;</p></td><td></td><td><br></td><td rowspan=''>7</td></tr></table></div>",
+    "<h1>标题</h1><section><article>正文\t第一行<pre>a\r\nb</pre></article></section><hr>",
+    "<table><caption>表</caption><thead><tr><td>信息内容</td></tr></thead><tbody><tr><td>规章</td></tr>"
+    "</tbody><tr><td>\ue001marker</td></tr></table>",
+    "just text, no element at all",
+    # the content container: rank by id and class, empty candidates passed over, class "content" only
+    # alone, the first rank-0 element ends the search
+    "<div class='content main'>nav</div><div class=content>  </div><td class=content>表</td>"
+    "<div class='x TRS_Editor'>trs</div><section id=content>s</section>",
+    "<div id=UCAP-CONTENT><p>u</p></div><article class=article_content>a</article>"
+    "<div id=zoom></div><div id=zoom>first</div><div id=zoom>second</div>",
+    "<div class=WordSection1><p>w</p></div><div class='article-content'><br></div>",
+]
+
+
+@pytest.mark.parametrize("page", _PAGES)
+def test_html_c_walk_reads_like_the_python_walks(page, monkeypatch):
+    import dataclasses
+
+    from pipelines.parse.readers import html as reader
+
+    if reader._walk is None:
+        pytest.skip("the C walk is not built here (pure Python parser): make compiled")
+    src = f"<html><body>{page}</body></html>"
+    fast = dataclasses.asdict(reader.read_html(src))
+    monkeypatch.setattr(reader, "_walk", None)
+    monkeypatch.setattr(reader, "_container_c", None)
+    plain = dataclasses.asdict(reader.read_html(src))
+    assert fast == plain

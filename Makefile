@@ -17,7 +17,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-# Build tools of the compiled parser (mypy/mypyc, setuptools), beside the venv and not in it: mypy 2.4
+# Build tools of the compiled parser (mypy/mypyc, Cython, setuptools), beside the venv and not in it: mypy 2.4
 # needs pathspec>=1.0, dbt-core 1.11 pathspec<0.13. Best effort: without them the parser is pure Python.
 $(TOOLS)/.installed: requirements-build.lock $(STAMP)
 	@rm -rf $(TOOLS).new
@@ -26,8 +26,8 @@ $(TOOLS)/.installed: requirements-build.lock $(STAMP)
 	  else rm -rf $(TOOLS).new; echo "build tools not installed (pip failed): the parser will run as pure Python"; fi
 	@mkdir -p $(TOOLS) && touch $@
 
-# The parser compiled with mypyc (pipelines/parse/compiled): built when no build matches the parser's
-# sources (hashes), the interpreter and mypy; checked equal to pure Python before it is used. Best
+# The parser compiled with mypyc, and the HTML reader's C walk with Cython (pipelines/parse/compiled):
+# built when no build matches the parser's sources (hashes), the interpreter and the tools; checked equal to pure Python before it is used. Best
 # effort: a failure prints one line and the parser runs as pure Python, and so does every run with
 # GOVREPORTS_PURE_PYTHON=1 (then nothing is built either).
 compiled: install

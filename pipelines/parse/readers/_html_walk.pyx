@@ -1,6 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
-"""The HTML reader's two tree walks in C, over libxml2's nodes instead of one lxml proxy per element.
+"""The HTML reader's tree walks in C, over libxml2's nodes instead of one lxml proxy per element.
 
+    configure(block_tags, sep, table_mark)   (readers/html.py, once: its tag list and markers)
     walk(node) -> (grids, text) | None
     container(root, ids, classes) -> element | None | UNMODELLED
 
@@ -12,7 +13,7 @@ The tree is not changed. None when the tree holds anything this walk does not mo
 references, valueless span attributes): the caller then takes the Python path.
 """
 from cpython.bytes cimport PyBytes_FromStringAndSize
-from libc.stdlib cimport free, malloc, realloc
+from libc.stdlib cimport free, realloc
 from libc.string cimport memchr, memcpy, strcmp, strlen
 
 cimport lxml.includes.etreepublic as cetree
@@ -23,14 +24,33 @@ cetree.import_lxml__etree()
 from lxml.includes.tree cimport (XML_CDATA_SECTION_NODE as CDATA, XML_COMMENT_NODE, XML_ELEMENT_NODE as ELEMENT,
                                  XML_ENTITY_REF_NODE, XML_PI_NODE, XML_TEXT_NODE as TEXT)
 
-# UTF-8 of readers/html.py's _SEP ("\ue001") and model.TABLE_MARK ("\ue000table\ue000")
-cdef const char* SEP = b"\xee\x80\x81"
-cdef const char* TABLE_MARK = b"\xee\x80\x80table\xee\x80\x80"
+# set by configure(): html.py's block tags (<br> apart) and its markers, as UTF-8
+cdef list _keep = []  # the bytes the pointers below point into
+cdef const char* BLOCK_TAGS[64]
+cdef int N_BLOCK = 0
+cdef const char* SEP = NULL
+cdef size_t SEP_LEN = 0
+cdef const char* TABLE_MARK = NULL
+cdef size_t TABLE_MARK_LEN = 0
 
-cdef const char* BLOCK_TAGS[27]
-BLOCK_TAGS[:] = [b"p", b"div", b"h1", b"h2", b"h3", b"h4", b"h5", b"h6", b"li", b"tr", b"table",
-                 b"section", b"article", b"blockquote", b"dd", b"dt", b"center", b"ul", b"ol", b"pre",
-                 b"header", b"footer", b"form", b"caption", b"hr", b"td", b"th"]
+
+def configure(block_tags, str sep, str table_mark):
+    """readers/html.py's _BLOCK_TAGS_NO_BR, _SEP and TABLE_MARK: one list of tags for both walks."""
+    global N_BLOCK, SEP, SEP_LEN, TABLE_MARK, TABLE_MARK_LEN, _keep
+    cdef bytes b
+    tags = [t.encode("ascii") for t in block_tags]
+    if len(tags) > 64:
+        raise ValueError("at most 64 block tags")
+    _keep = tags + [sep.encode("utf-8"), table_mark.encode("utf-8")]
+    for i, b in enumerate(tags):
+        BLOCK_TAGS[i] = b
+    N_BLOCK = len(tags)
+    b = _keep[len(tags)]
+    SEP = b
+    SEP_LEN = len(b)
+    b = _keep[len(tags) + 1]
+    TABLE_MARK = b
+    TABLE_MARK_LEN = len(b)
 
 
 cdef struct Buf:
@@ -79,7 +99,7 @@ cdef inline bint is_tag(xmlNode* c, const char* name) noexcept:
 
 cdef bint is_block(xmlNode* c) noexcept:
     cdef int i
-    for i in range(27):
+    for i in range(N_BLOCK):
         if strcmp(<const char*>c.name, BLOCK_TAGS[i]) == 0:
             return True
     return False
@@ -205,16 +225,16 @@ cdef int walk_text(xmlNode* c, Buf* out, Buf* cell, list grids) except -1:
         elif k.type == ELEMENT:
             if is_tag(k, b"br"):
                 walk_text(k, out, cell, grids)
-                buf_add(out, SEP, 3)
+                buf_add(out, SEP, SEP_LEN)
             elif is_tag(k, b"table") and not has_table(k):
                 grids.append(table_rows(k, cell))
-                buf_add(out, SEP, 3)
-                buf_add(out, TABLE_MARK, 11)
-                buf_add(out, SEP, 3)
+                buf_add(out, SEP, SEP_LEN)
+                buf_add(out, TABLE_MARK, TABLE_MARK_LEN)
+                buf_add(out, SEP, SEP_LEN)
             elif is_block(k):
-                buf_add(out, SEP, 3)
+                buf_add(out, SEP, SEP_LEN)
                 walk_text(k, out, cell, grids)
-                buf_add(out, SEP, 3)
+                buf_add(out, SEP, SEP_LEN)
             else:
                 walk_text(k, out, cell, grids)
         elif k.type == XML_ENTITY_REF_NODE:
@@ -244,19 +264,18 @@ def walk(cetree._Element node):
     cdef Buf cell
     cdef list grids = []
     cdef xmlNode* c = node._c_node
+    if SEP is NULL:
+        raise RuntimeError("_html_walk.configure() was not called")
     out.data = NULL; out.size = 0; out.cap = 0
     cell.data = NULL; cell.size = 0; cell.cap = 0
     try:
-        if is_tag(c, b"table") and not has_table(c):
-            return None  # the node itself an innermost table: left to the Python reader
-        # the node's own text and children; as a block element its boundaries fall outside its
-        # text, so they are added the way _block_text's markers land
-        if is_tag(c, b"br"):
-            return None
+        if is_tag(c, b"br") or (is_tag(c, b"table") and not has_table(c)):
+            return None  # the node itself a <br> or an innermost table: left to the Python reader
+        # a block node's own boundaries: its markers land around its text, before its tail
         if is_block(c):
-            buf_add(&out, SEP, 3)
+            buf_add(&out, SEP, SEP_LEN)
             walk_text(c, &out, &cell, grids)
-            buf_add(&out, SEP, 3)
+            buf_add(&out, SEP, SEP_LEN)
         else:
             walk_text(c, &out, &cell, grids)
         # tostring(node, method="text") ends with the node's tail: the text nodes right after it

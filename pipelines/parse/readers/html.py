@@ -12,11 +12,9 @@ from ..grid import expand
 from ..model import TABLE_MARK, Document, StreamBuilder
 
 try:  # the container, the tables and the block text read in C; built by `make` with the compiled parser
-    from ._html_walk import UNMODELLED as _UNMODELLED
-    from ._html_walk import container as _container_c
-    from ._html_walk import walk as _walk
-except ImportError:  # pure Python: the same results from _container, _grid and _block_text below
-    _walk = _container_c = _UNMODELLED = None
+    from . import _html_walk  # type: ignore[attr-defined]  # an extension module: no .py
+except ImportError:  # pure Python: the same results from _best_container, _grid and _block_text below
+    _html_walk = None
 
 _SKIP: Final = ("script", "style", "noscript", "template", "iframe", "object", "embed", "select", "button",
          "textarea", "nav", "svg", "map")
@@ -47,9 +45,13 @@ _BLOCK_TAGS: Final = ("p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li"
                "article", "blockquote", "dd", "dt", "center", "ul", "ol", "pre", "header", "footer",
                "form", "caption", "hr", "td", "th")
 _BLOCK_TAGS_NO_BR: Final = tuple(t for t in _BLOCK_TAGS if t != "br")
-_CELL_END: Final = "\ue002"  # end of a table cell, while a row is read in one piece
 _SEP: Final = "\ue001"  # block boundary marker (source line breaks are only spaces in HTML)
 _PAD: Final = " \u3000\xa0\r\n\x0b\x0c"  # what StreamBuilder.line() strips from running text
+if _html_walk is not None:  # the C walks take their tag list and markers from here
+    _html_walk.configure(_BLOCK_TAGS_NO_BR, _SEP, TABLE_MARK)
+_walk = _html_walk.walk if _html_walk is not None else None
+_container_c = _html_walk.container if _html_walk is not None else None
+_UNMODELLED = _html_walk.UNMODELLED if _html_walk is not None else object()
 
 
 def _meta(text: str) -> dict:
@@ -86,21 +88,18 @@ def _parser(encoding: str | None) -> etree.HTMLParser:
 
 
 def _grid(t) -> list[list]:
-    """Rows of an innermost table (the caller skips tables that contain tables)."""
+    """Rows of an innermost table (the caller skips tables that contain tables); a row without
+    spans is a list of texts, else of (text, rowspan, colspan) (grid.expand takes both)."""
     rows = []
     for tr in t.iter("tr"):
         cells: list = []
         spans: list[tuple[object, object]] | None = None  # (rowspan, colspan) of each cell, from the first with either
-        nested: list | None = None  # cells holding elements (Word: <p><span>…), read after the loop
         for td in tr:
             tag = td.tag
             if tag != "td" and tag != "th":
                 continue
             if len(td):
-                if nested is None:
-                    nested = []
-                nested.append((len(cells), td))
-                text = ""
+                text = _cell_text(td).replace("\n", "").replace("\r", "")
             else:  # the common case: a cell with nothing but text
                 text = td.text or ""
                 if "\n" in text:
@@ -115,30 +114,9 @@ def _grid(t) -> list[list]:
             elif spans is not None:
                 spans.append((None, None))
             cells.append(text)
-        if not cells:
-            continue
-        if nested is not None:
-            texts = _row_texts(tr, [td for _, td in nested]) if len(nested) == len(tr) > 1 else None
-            for k, (i, td) in enumerate(nested):
-                cells[i] = texts[k] if texts is not None else _cell_text(td).replace("\n", "").replace("\r", "")
-        # a row without spans stays a list of texts (grid.expand takes it as it is)
-        rows.append(cells if spans is None else [(x, rs, cs) for x, (rs, cs) in zip(cells, spans)])
+        if cells:
+            rows.append(cells if spans is None else [(x, rs, cs) for x, (rs, cs) in zip(cells, spans)])
     return expand(rows)
-
-
-def _row_texts(tr, tds: list) -> list[str] | None:
-    """The text of every cell of a row whose cells all hold elements (Word's <p><span>), from one
-    serialisation of the row: a marker in each cell's tail (the table is cleared afterwards)
-    splits it. None when the row's own text or a marker in the page would make that ambiguous."""
-    if tr.text is not None and tr.text.strip(" \t\r\n"):
-        return None
-    tr.text = None
-    for td in tds:
-        td.tail = _CELL_END
-    texts = _cell_text(tr).replace("\n", "").replace("\r", "").split(_CELL_END)
-    if len(texts) != len(tds) + 1:
-        return None
-    return texts
 
 
 def _container(root):
@@ -200,7 +178,7 @@ def read_html(text: str, data: bytes | None = None, encoding: str | None = None)
     etree.strip_elements(node, *_SKIP, with_tail=False)
     doc.n_images = sum(1 for _ in node.iterdescendants("img"))  # (an XPath count is 10× slower)
     walked = _walk(node) if _walk is not None else None
-    if walked is not None:  # the same two walks in C (readers/_html_walk.pyx), when it is built
+    if walked is not None:  # the same walks in C (readers/_html_walk.pyx), when it is built
         grids = [expand(rows) for rows in walked[0]]
         text_out = walked[1]
     else:

@@ -69,7 +69,7 @@ def test_whitespace_only_and_padded_pdf():
     assert sniff(b"<html>%PDF-") == "html"
 
 
-# --- html: a Word row read with one serialisation, span-less rows kept as lists of texts ---------
+# --- html: _grid's rows (plain lists of texts when no cell spans) read like each cell alone ------
 
 def _cells_one_by_one(table):
     """The plain reading: every <td>/<th> child of every <tr>, serialised on its own."""
@@ -94,15 +94,15 @@ def _cells_one_by_one(table):
 
 
 _WORD_ROWS = [
-    # every cell holds elements: the row is serialised once
+    # every cell holds elements (Word)
     '<tr><td valign=top><p class=MsoNormal><span lang=EN-US>本年新收<o:p></o:p></span></p></td>'
     '<td><p><span>1</span><span>2</span></p></td><td><p><b>3</b><br>4</p></td></tr>',
     # spans on nested cells, a blank nested cell, line breaks inside the markup
     '<tr><td rowspan=2 colspan="2"><p>申请人\n情况</p></td><td><p><span>&nbsp;</span></p></td></tr>'
     '<tr><td><p>7</p></td></tr>',
-    # text of the row itself outside any cell: each cell is read on its own
+    # text of the row itself, outside any cell
     '<tr>stray<td><p>a</p></td><td><p>b</p></td></tr>',
-    # the cell-end marker inside a cell: each cell is read on its own
+    # a private-use character inside a cell
     '<tr><td><p>x\ue002y</p></td><td><p>z</p></td></tr>',
     # mixed plain and nested cells, a single nested cell, th cells
     '<tr><th>h</th><td><p>1</p></td><td>2\n3</td></tr><tr><td><p>only</p></td></tr>',
@@ -159,7 +159,7 @@ _PAGES = [
 ]
 
 
-@pytest.mark.parametrize("page", _PAGES)
+@pytest.mark.parametrize("page", _PAGES + [f"<table>{rows}</table>" for rows in _WORD_ROWS])
 def test_html_c_walk_reads_like_the_python_walks(page, monkeypatch):
     import dataclasses
 

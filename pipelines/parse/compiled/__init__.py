@@ -1,4 +1,5 @@
-"""The parser compiled with mypyc: build it, and use it only while it is exactly the current source.
+"""The parser compiled with mypyc (and the HTML reader's C walk with Cython): build it, and use it
+only while it is exactly the current source.
 
     python -m pipelines.parse.compiled build [--tools DIR] [--best-effort] [--force]
     python -m pipelines.parse.compiled status
@@ -8,16 +9,17 @@
 and running an already imported module with -m draws a RuntimeWarning.)
 
 The source stays plain Python and is the reference. ``build`` (run by ``make``) compiles the modules
-of COMPILED with mypyc from a snapshot of the sources into ``_compiled/build-<id>/`` (gitignored,
+of COMPILED with mypyc, and readers/_html_walk.pyx (WALK) with Cython, from a snapshot of the
+sources into ``_compiled/build-<id>/`` (gitignored,
 never next to the .py files), checks that the compiled parser gives the same output as the pure
 Python one on a corpus of every format, then switches the ``_compiled/current`` link to it in one
 atomic step. ``stamp.json`` in the build records what it was compiled from: the hash of every .py
-under pipelines/parse and of pipelines/encoding.py, the interpreter and the mypy version.
+and .pyx under pipelines/parse and of pipelines/encoding.py, the interpreter and the tool versions.
 
 ``activate`` (called by ``pipelines/parse/__init__.py`` before anything else is imported) uses the
 build only when GOVREPORTS_PURE_PYTHON is unset or empty and the stamp matches the sources and the
 interpreter as they are now; otherwise, or on any failure, the parser runs as pure Python. STATE says
-which ran and why. mypyc output needs nothing at run time: the build tools (mypy, setuptools) live
+which ran and why. The build needs nothing at run time: the build tools (mypy, Cython, setuptools) live
 apart, in .venv/build-tools (requirements-build.lock), because mypy 2.4 cannot share the venv with
 dbt-core (pathspec).
 

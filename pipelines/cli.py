@@ -3,10 +3,14 @@
   govreports demo                      the whole pipeline against the embedded demo site
   govreports run --sources FILE        crawl + parse + build for a registry
   govreports parse PATH... --json      parse local documents (no network, no warehouse)
+                                       [--agency NAME] [--year YYYY] [--division CODE]
   govreports sources check             is each source reachable, blocked, disallowed, empty?
   govreports query "SQL"               read-only SQL on the warehouse, printed as a table
   govreports export --format parquet|csv DIR   every mart as a file
-  govreports status                    what the last run did
+  govreports status                    what the last run did (and why it failed, if it did)
+
+A failed run ends with one line on stderr naming what failed, the Dagster run id and the log file
+(logs/<run_id>.log beside the warehouse; exit status 1); `govreports status` says it again.
 """
 from __future__ import annotations
 
@@ -47,7 +51,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     failures = 0
     for path in _parse_targets(args.paths):
         try:
-            result = parse_path(path, agency=args.agency, year=args.year)
+            result = parse_path(path, agency=args.agency, year=args.year, division=args.division)
         except UnreadableDocument as exc:
             error(str(exc))
             failures += 1
@@ -63,19 +67,35 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipelines.runner import run_pipeline
+    from pipelines.runner import RunFailed, run_pipeline
     from pipelines.summary import print_summary
 
-    run_pipeline(Path(args.sources))
+    try:
+        result = run_pipeline(Path(args.sources))
+    except RunFailed as exc:
+        error(str(exc))
+        return 1
     print_summary()
+    print(f"run {result.run_id} succeeded; log: {_log_of(result.run_id)}")
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from pipelines.demo_run import run_demo
+    from pipelines.runner import RunFailed
 
-    run_demo(seed=args.seed)
+    try:
+        run_demo(seed=args.seed)
+    except RunFailed as exc:
+        error(str(exc))
+        return 1
     return 0
+
+
+def _log_of(run_id: str) -> Path:
+    from pipelines.runlog import logs_dir
+
+    return logs_dir() / f"{run_id}.log"
 
 
 def cmd_sources_check(args: argparse.Namespace) -> int:
@@ -124,8 +144,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from pipelines.status import print_status
 
-    print_status(args.db)
-    return 0
+    return print_status(args.db)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,9 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per document, one per line")
     p.add_argument("--agency", help="the agency, when the document does not name it")
     p.add_argument("--year", type=int, help="the report year, when the document does not say it")
+    p.add_argument("--division", metavar="CODE",
+                   help="GB/T 2260 code of the place the document comes from (e.g. 320800 for a 淮安市 "
+                        "portal): resolves names printed without their place (洪泽区人民政府, 市科委)")
     p.set_defaults(func=cmd_parse)
 
-    p = sub.add_parser("run", help="crawl, parse and build the warehouse for a registry")
+    p = sub.add_parser("run", help="crawl, parse and build the warehouse for a registry",
+                       description="Crawl, parse and build the warehouse for a registry. The run's log "
+                                   "goes to logs/<run_id>.log beside the warehouse (GOVREPORTS_LOGS "
+                                   "overrides); a failed run ends with one line naming what failed.")
     p.add_argument("--sources", required=True, help="registry YAML (see pipelines/sources/)")
     p.set_defaults(func=cmd_run)
 
@@ -166,7 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="DuckDB file (default: GOVREPORTS_DUCKDB or data/warehouse.duckdb)")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("status", help="summarise the last run: sources, new reports, failures, quality")
+    p = sub.add_parser("status", help="summarise the last run: sources, new reports, failures, quality",
+                       description="Summarise the last run: whether it failed and why, each source's "
+                                   "crawl status, new documents, quality issues. Exit 2 when there is "
+                                   "neither a run record nor a warehouse yet.")
     p.add_argument("--db", help="DuckDB file (default: GOVREPORTS_DUCKDB or data/warehouse.duckdb)")
     p.set_defaults(func=cmd_status)
     return parser
@@ -183,6 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError, duckdb.Error) as exc:  # bad path, registry or SQL: one clear line
         error(" ".join(str(exc).split()))
         return 2
+    except Exception as exc:  # a bug: still one line (GOVREPORTS_DEBUG=1 shows the traceback)
+        if os.environ.get("GOVREPORTS_DEBUG"):
+            raise
+        error(f"{type(exc).__name__}: {' '.join(str(exc).split())} (GOVREPORTS_DEBUG=1 shows the traceback)")
+        return 1
 
 
 if __name__ == "__main__":

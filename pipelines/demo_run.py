@@ -28,6 +28,11 @@ def run_demo(seed: int = 0, *, console: Console | None = None) -> Path:
         server.write_registry(registry)
         console.print(f"demo site: {len(corpus.reports)} reports on {len(server.base_urls)} hosts "
                       f"({', '.join(sorted(server.base_urls.values()))})")
-        run_pipeline(registry)
+        # a failed run raises RunFailed (one line, said by the CLI) after stopping the demo site
+        result = run_pipeline(registry)
     print_summary(console=console)
+    from pipelines.runlog import logs_dir
+
+    console.print(f"run {result.run_id} succeeded; log: {logs_dir() / (result.run_id + '.log')}",
+                  markup=False, highlight=False, soft_wrap=True)
     return registry

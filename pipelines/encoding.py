@@ -1,6 +1,8 @@
 """Bytes → text for government documents, shared by the crawler and the parser.
 
-Order: HTTP header charset → <meta charset> / XML declaration → BOM → UTF-8 (strict) → gb18030.
+Order: BOM → HTTP header charset → <meta charset> / XML declaration → UTF-8 (strict) → gb18030.
+A byte-order mark is the strongest evidence there is (and UTF-16/32 pages cannot even be searched
+for a <meta> tag as bytes), so it wins over any declaration, as in browsers.
 gb2312/gbk and friends are widened to gb18030: pages declared gb2312 carry GBK-only characters
 such as 镕 and 喆, and httpx would decode them wrongly. Callers always keep the raw bytes."""
 from __future__ import annotations
@@ -44,21 +46,41 @@ def meta_charset(data: bytes) -> str | None:
     return normalise(m.group(1).decode("ascii", "ignore")) if m else None
 
 
+# UTF-32 first: the UTF-32-LE mark begins with the UTF-16-LE one
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """(codec, length of the mark) when ``data`` starts with a Unicode byte-order mark."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return enc, len(bom)
+    return None
+
+
 def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Return (text, encoding used); never raises (last resort: gb18030 with replacement)."""
+    bom = bom_encoding(data)
+    if bom is not None:
+        enc, n = bom
+        if enc == "utf-8":
+            declared = header_charset(content_type) or meta_charset(data)
+            name = "utf-8" if declared and declared.startswith("utf-8") else "utf-8-sig"
+        else:
+            name = enc
+        try:
+            return data[n:].decode(enc), name
+        except UnicodeDecodeError:
+            return data[n:].decode(enc, "replace"), name + "+replace"
     tried: list[str] = []
     for enc in (header_charset(content_type), meta_charset(data)):
         if enc and enc not in tried:
             tried.append(enc)
-            body = data[3:] if enc.startswith("utf-8") and data.startswith(codecs.BOM_UTF8) else data
             try:
-                return body.decode(enc), enc
+                return data.decode(enc), enc
             except (UnicodeDecodeError, LookupError):
                 continue
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", "replace"), "utf-8-sig"
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        return data.decode("utf-16", "replace"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

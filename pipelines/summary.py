@@ -1,6 +1,7 @@
 """What a person wants to see after a run: a few small tables read from the marts (read-only)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rich.console import Console
@@ -24,18 +25,28 @@ SUMMARY_QUERIES = {
     "Quality issues": """
         SELECT check_code, status, count(*) AS reports FROM marts.fct_quality_issue
         GROUP BY ALL ORDER BY reports DESC, check_code LIMIT 10""",
+    "Metric rows quarantined (raw.parsed_rejects)": """
+        SELECT reason, count(*) AS metric_rows, count(DISTINCT document_id) AS documents,
+               string_agg(DISTINCT metric_code, ', ') AS codes
+        FROM raw.parsed_rejects GROUP BY 1 ORDER BY 1""",
     "Procurement (2019–2020 reports)": """
         SELECT report_year, count(*) AS agencies, sum(projects) AS projects,
                round(sum(amount_cny)) AS amount_cny
         FROM marts.fct_procurement GROUP BY 1 ORDER BY 1""",
 }
 
+_TABLE = re.compile(r"\b((?:raw|marts)\.[a-z_]+)")
+
 
 def print_summary(duckdb_path: Path | None = None, console: Console | None = None) -> dict[str, list[tuple]]:
     console = console or Console()
     results: dict[str, list[tuple]] = {}
     with connect(duckdb_path, read_only=True) as con:
+        have = {f"{s}.{t}" for s, t in con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables").fetchall()}
         for title, sql in SUMMARY_QUERIES.items():
+            if not all(t in have for t in _TABLE.findall(sql)):
+                continue  # an older warehouse, or a table a run has not built: nothing to show
             cur = con.execute(sql)
             names = [d[0] for d in cur.description]
             rows = cur.fetchall()

@@ -41,6 +41,13 @@ class DemoRun:
         with duckdb.connect(str(self.duckdb), read_only=True) as con:
             return con.execute(sql, params or []).fetchall()
 
+    def truth_agency(self) -> dict[str, str]:
+        """Warehouse agency_id -> the generator's agency key (catalog id, or ow_* for agencies in
+        no catalog), matched by canonical name and division code."""
+        by_name = {(r.agency_name, r.division_code): r.agency_id for r in self.corpus.reports}
+        return {agency_id: by_name.get((name, div), agency_id) for agency_id, name, div in self.query(
+            "SELECT agency_id, agency_name, division_code FROM marts.dim_agency")}
+
 
 def snapshot_marts(path: Path) -> dict[str, list[tuple]]:
     with duckdb.connect(str(path), read_only=True) as con:

@@ -6,6 +6,17 @@
     end
 {%- endmacro %}
 
+{#- agency found in documents (open world): 'ag_' + division code (or 'x') + first 10 hex of
+    md5(canonical name). Python: f"ag_{division or 'x'}_" + hashlib.md5(name.encode()).hexdigest()[:10] -#}
+{% macro document_agency_id(name, division_code) -%}
+    'ag_' || coalesce({{ division_code }}, 'x') || '_' || substr(md5({{ norm_name(name) }}), 1, 10)
+{%- endmacro %}
+
+{#- agency a document could not establish: keyed by what was printed (or nothing) and the source -#}
+{% macro unresolved_agency_id(printed, source_id) -%}
+    'unresolved_' || substr(md5(coalesce({{ norm_name(printed) }}, '') || '|' || coalesce(cast({{ source_id }} as varchar), '')), 1, 12)
+{%- endmacro %}
+
 {#- Robust typing helpers for raw columns whose physical type the raw writer may choose. -#}
 {% macro to_date(col) -%}
     try_cast(substr(trim(cast({{ col }} as varchar)), 1, 10) as date)

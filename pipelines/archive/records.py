@@ -55,6 +55,9 @@ class DocumentRecord:
     published_on_hint: str | None = None
     first_fetched_at: str = field(default_factory=utcnow)
     last_fetched_at: str | None = None
+    # the recording source's own agency is the document's agency (attribution rank, claims.py);
+    # not a column of the documents table
+    source_owns: bool = False
 
     @property
     def document_id(self) -> str:
@@ -62,6 +65,7 @@ class DocumentRecord:
 
     def to_dict(self) -> dict:
         d = asdict(self)
+        d.pop("source_owns", None)
         d["document_id"] = self.document_id
         return d
 

@@ -1,4 +1,8 @@
-"""Content-addressed blob store + SQLite index. Nothing is ever deleted; writes are idempotent."""
+"""Content-addressed blob store + SQLite index. Nothing is ever deleted; writes are idempotent.
+
+Blobs are tamper-evident: every read re-hashes the bytes (get_blob), a damaged or missing blob is
+an exception (errors.BlobCorrupt / BlobMissing) and a row of blob_faults, and put_blob replaces a
+damaged file (the damaged copy is kept under quarantine/ as evidence)."""
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +12,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .records import DocumentRecord, FetchRecord, LinkRecord
+from . import claims
+from .errors import BlobCorrupt, BlobMissing
+from .records import DocumentRecord, FetchRecord, LinkRecord, utcnow
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS fetches (
@@ -29,6 +35,14 @@ CREATE TABLE IF NOT EXISTS documents (
   UNIQUE (url, content_sha256)
 );
 CREATE INDEX IF NOT EXISTS documents_sha ON documents(content_sha256);
+CREATE TABLE IF NOT EXISTS blob_faults (
+  content_sha256 TEXT PRIMARY KEY, kind TEXT NOT NULL, actual_sha256 TEXT, detected_at TEXT NOT NULL,
+  repaired_at TEXT
+);
+CREATE TABLE IF NOT EXISTS source_crawls (
+  run_id TEXT NOT NULL, source_id TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+  clean INTEGER, PRIMARY KEY (run_id, source_id)
+);
 CREATE TABLE IF NOT EXISTS links (
   source_id TEXT NOT NULL, agency_id TEXT, list_url TEXT, url TEXT NOT NULL, link_title TEXT,
   listed_on TEXT, year_hint INTEGER, discovered_at TEXT NOT NULL,
@@ -51,6 +65,14 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _hash_file(p: Path) -> str:
+    h = hashlib.sha256()
+    with open(p, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 class Archive:
     """``Archive(root)``: ``root/blobs/<sha[:2]>/<sha256>`` and ``root/index.sqlite``."""
 
@@ -64,7 +86,8 @@ class Archive:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db.executescript(_SCHEMA + claims.SCHEMA)
+        self._verified: dict[str, tuple[int, int]] = {}   # sha -> (size, mtime_ns) hashed OK
 
     # -- blobs ---------------------------------------------------------------------------------
     def blob_path(self, sha: str) -> Path:
@@ -73,9 +96,12 @@ class Archive:
     def put_blob(self, data: bytes) -> str:
         sha = sha256_hex(data)
         p = self.blob_path(sha)
-        if p.exists():
+        state = self.blob_state(sha)
+        if state == "ok":
             return sha
         p.parent.mkdir(parents=True, exist_ok=True)
+        if state == "corrupt":
+            self._quarantine(p, sha)
         fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as f:
@@ -89,13 +115,97 @@ class Archive:
             except FileNotFoundError:
                 pass
             raise
+        self._remember_ok(sha, p)
+        if state != "ok":
+            self._repaired(sha)
         return sha
 
     def has_blob(self, sha: str) -> bool:
+        """The file exists (cheap; blob_ok also checks its bytes)."""
         return self.blob_path(sha).exists()
 
+    def blob_state(self, sha: str) -> str:
+        """ok / missing / corrupt. A file already hashed in this process and unchanged since
+        (same size and mtime) is not hashed again."""
+        p = self.blob_path(sha)
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            return "missing"
+        if self._verified.get(sha) == (st.st_size, st.st_mtime_ns):
+            return "ok"
+        actual = _hash_file(p)
+        if actual != sha:
+            self._verified.pop(sha, None)
+            self.record_fault(sha, "corrupt", actual)
+            return "corrupt"
+        self._verified[sha] = (st.st_size, st.st_mtime_ns)
+        return "ok"
+
+    def blob_ok(self, sha: str | None) -> bool:
+        if not sha:
+            return False
+        state = self.blob_state(sha)
+        if state == "missing":
+            self.record_fault(sha, "missing")
+        return state == "ok"
+
     def get_blob(self, sha: str) -> bytes:
-        return self.blob_path(sha).read_bytes()
+        """The bytes of ``sha``, re-hashed on every read: BlobMissing / BlobCorrupt otherwise."""
+        p = self.blob_path(sha)
+        try:
+            data = p.read_bytes()
+        except FileNotFoundError:
+            self.record_fault(sha, "missing")
+            raise BlobMissing(sha, p) from None
+        actual = sha256_hex(data)
+        if actual != sha:
+            self.record_fault(sha, "corrupt", actual)
+            raise BlobCorrupt(sha, p, actual)
+        self._remember_ok(sha, p)
+        return data
+
+    def _remember_ok(self, sha: str, p: Path) -> None:
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            return
+        self._verified[sha] = (st.st_size, st.st_mtime_ns)
+
+    def _quarantine(self, p: Path, sha: str) -> None:
+        """Keep the damaged bytes beside the archive (evidence), out of the blob tree."""
+        q = self.root / "quarantine"
+        q.mkdir(exist_ok=True)
+        dest = q / f"{sha}.{utcnow().replace(':', '')}"
+        try:
+            os.link(p, dest)
+        except FileNotFoundError:
+            pass
+        except OSError:             # a file system without hard links
+            try:
+                dest.write_bytes(p.read_bytes())
+            except OSError:
+                pass
+
+    # -- faults --------------------------------------------------------------------------------
+    def record_fault(self, sha: str, kind: str, actual: str | None = None) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO blob_faults (content_sha256, kind, actual_sha256, detected_at, repaired_at) "
+                "VALUES (?, ?, ?, ?, NULL) ON CONFLICT(content_sha256) DO UPDATE SET kind=excluded.kind, "
+                "actual_sha256=excluded.actual_sha256, detected_at=CASE WHEN repaired_at IS NULL "
+                "AND kind=excluded.kind THEN detected_at ELSE excluded.detected_at END, repaired_at=NULL",
+                (sha, kind, actual, utcnow()))
+
+    def _repaired(self, sha: str) -> None:
+        with self._lock:
+            self._db.execute("UPDATE blob_faults SET repaired_at=? WHERE content_sha256=? AND repaired_at IS NULL",
+                             (utcnow(), sha))
+
+    def faults(self, *, open_only: bool = True) -> list[dict]:
+        q = "SELECT * FROM blob_faults" + (" WHERE repaired_at IS NULL" if open_only else "")
+        with self._lock:
+            return [dict(r) for r in self._db.execute(q + " ORDER BY content_sha256")]
 
     # -- index ---------------------------------------------------------------------------------
     def record_fetch(self, rec: FetchRecord) -> int:
@@ -110,26 +220,29 @@ class Archive:
         return rec.fetch_id
 
     def record_document(self, rec: DocumentRecord) -> bool:
-        """Insert, or on an existing (url, content_sha256) update last_fetched_at (and fill empty
-        fields). Returns True when the document is new."""
+        """Insert, or on an existing (url, content_sha256) update last_fetched_at. The attribution
+        fields (source_id, agency_id, titles …) follow claims.py's rule, not the order in which
+        sources recorded the document. Returns True when the document is new."""
         d = rec.to_dict()
         d["last_fetched_at"] = d.get("last_fetched_at") or d["first_fetched_at"]
         with self._lock:
-            row = self._db.execute("SELECT document_id FROM documents WHERE url=? AND content_sha256=?",
+            row = self._db.execute("SELECT * FROM documents WHERE url=? AND content_sha256=?",
                                    (rec.url, rec.content_sha256)).fetchone()
+            if row is not None:
+                claims.seed_from_document(self._db, row)
+            claims.add_claim(self._db, d, rec.source_owns)
             if row is None:
                 self._db.execute(
                     f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) "
                     f"VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))})",
                     [d.get(c) for c in DOCUMENT_COLUMNS])
                 return True
-            fill = ["source_id", "agency_id", "parent_url", "media_type", "filename", "encoding",
-                    "link_title", "year_hint", "listed_on", "published_on_hint"]
-            sets = ", ".join(f"{c}=COALESCE({c}, ?)" for c in fill)
+            att = claims.attribution(self._db, rec.url, rec.content_sha256)
+            cols = ["source_id", *claims.CLAIM_FIELDS]
             self._db.execute(
-                f"UPDATE documents SET last_fetched_at=MAX(last_fetched_at, ?), {sets} "
-                f"WHERE document_id=?",
-                [d["last_fetched_at"], *[d.get(c) for c in fill], row["document_id"]])
+                f"UPDATE documents SET last_fetched_at=MAX(last_fetched_at, ?), "
+                f"{', '.join(f'{c}=?' for c in cols)} WHERE document_id=?",
+                [d["last_fetched_at"], *[att[c] for c in cols], row["document_id"]])
             return False
 
     def record_link(self, rec: LinkRecord) -> bool:
@@ -172,6 +285,24 @@ class Archive:
         with self._lock:
             return self._db.execute("SELECT 1 FROM documents WHERE url=? LIMIT 1", (url,)).fetchone() is not None
 
+    def latest_document(self, url: str) -> dict | None:
+        """The most recently fetched version of ``url`` in the index."""
+        with self._lock:
+            row = self._db.execute("SELECT * FROM documents WHERE url=? ORDER BY last_fetched_at DESC, "
+                                   "first_fetched_at DESC LIMIT 1", (url,)).fetchone()
+        return dict(row) if row else None
+
+    def document_intact(self, url: str) -> bool:
+        """``url`` is archived and the bytes of its latest version are intact (a damaged or
+        missing blob makes it not archived: the crawler fetches it again)."""
+        doc = self.latest_document(url)
+        return doc is not None and self.blob_ok(doc["content_sha256"])
+
+    def documents_with_blob(self, sha: str) -> list[dict]:
+        with self._lock:
+            return [dict(r) for r in self._db.execute(
+                "SELECT * FROM documents WHERE content_sha256=? ORDER BY url", (sha,))]
+
     def document(self, url: str, content_sha256: str) -> dict | None:
         with self._lock:
             row = self._db.execute("SELECT * FROM documents WHERE url=? AND content_sha256=?",
@@ -192,6 +323,46 @@ class Archive:
     def links(self) -> list[dict]:
         with self._lock:
             return [dict(r) for r in self._db.execute("SELECT * FROM links ORDER BY source_id, url")]
+
+    # -- crawl runs per source (what a resumed crawl may trust) ---------------------------------
+    def crawl_started(self, source_id: str, run_id: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO source_crawls (run_id, source_id, started_at) VALUES (?, ?, ?)",
+                             (run_id, source_id, utcnow()))
+
+    def crawl_finished(self, source_id: str, run_id: str, *, clean: bool) -> None:
+        with self._lock:
+            self._db.execute("UPDATE source_crawls SET finished_at=?, clean=? WHERE run_id=? AND source_id=?",
+                             (utcnow(), int(clean), run_id, source_id))
+
+    def last_crawl(self, source_id: str, *, before_run: str | None = None) -> dict | None:
+        """The latest crawl of the source (other than ``before_run``): finished_at is None when it
+        was killed, clean 0 when it ended with transient errors."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM source_crawls WHERE source_id=? AND run_id IS NOT ? "
+                "ORDER BY started_at DESC, rowid DESC LIMIT 1", (source_id, before_run)).fetchone()
+        return dict(row) if row else None
+
+    def fetched_in_clean_crawl(self, source_id: str, url: str) -> bool:
+        """``url`` was read (ok or 304) by a crawl of the source that ran to its end without
+        transient errors — so everything that crawl found behind it was archived."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT 1 FROM fetches f JOIN source_crawls c ON c.run_id=f.run_id AND c.source_id=? "
+                "WHERE f.url=? AND f.outcome IN ('ok', 'not_modified') AND c.clean=1 LIMIT 1",
+                (source_id, url)).fetchone() is not None
+
+    def fetch_errors(self, run_id: str, source_id: str) -> list[tuple[str, str | None]]:
+        """(stage, reason) of each failed fetch of one source in one run."""
+        with self._lock:
+            return [(r[0], r[1]) for r in self._db.execute(
+                "SELECT stage, reason FROM fetches WHERE run_id=? AND source_id=? AND outcome='error'",
+                (run_id, source_id))]
+
+    def source_link_urls(self, source_id: str) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self._db.execute("SELECT url FROM links WHERE source_id=?", (source_id,))]
 
     def close(self) -> None:
         with self._lock:

@@ -1,21 +1,16 @@
-"""Asset checks on the raw tables: cheap SQL over the warehouse, run after each materialisation."""
+"""Asset checks on the raw tables: cheap SQL over the warehouse, run after each materialisation.
 
-import csv
+Blocking checks are kept for what breaks the whole run (bytes missing from the archive, documents the
+parse step never recorded); what one document gets wrong is quarantined by the parse step and
+reported here as a warning, so that the marts are still built."""
 
 import dagster as dg
 
 from pipelines.archive import Archive
 from pipelines.warehouse.db import connect
 
-from .dbt import DBT_DIR
+from .quarantine import known_metric_codes
 from .settings import PipelineSettings
-
-
-def known_metric_codes() -> set[str]:
-    """The catalog dbt seeds into dim_metric (the spec's metrics.csv plus narrative codes)."""
-    with open(DBT_DIR / "seeds" / "metric_catalog.csv", encoding="utf-8", newline="") as f:
-        return {row["metric_code"] for row in csv.DictReader(f)}
-
 
 # A site without robots.txt answers 404: that means "allow all", not a failed fetch.
 ROBOTS_ABSENT = "(stage = 'robots' AND reason LIKE 'http_4%')"
@@ -62,16 +57,32 @@ def every_document_has_a_parse(settings: PipelineSettings) -> dg.AssetCheckResul
     return dg.AssetCheckResult(passed=n == 0, metadata={"documents_without_parse": n})
 
 
-@dg.asset_check(asset=["raw", "parsed_metrics"], blocking=True, pool="warehouse",
-                description="Metric codes are those of the catalog and no (document, metric) pair repeats.")
+@dg.asset_check(asset=["raw", "parsed_metrics"], pool="warehouse",
+                description="Metric codes are those of the catalog and no (document, metric) pair repeats; "
+                            "rows that break this are quarantined in raw.parsed_rejects (warns, never blocks).")
 def metric_codes_are_known(settings: PipelineSettings) -> dg.AssetCheckResult:
     with connect(settings.warehouse_path(), read_only=True) as con:
         codes = {r[0] for r in con.execute("SELECT DISTINCT metric_code FROM raw.parsed_metrics").fetchall()}
         dupes = con.execute("""SELECT count(*) FROM (SELECT document_id, metric_code FROM raw.parsed_metrics
                                GROUP BY 1, 2 HAVING count(*) > 1)""").fetchone()[0]
+        rejects = con.execute("""SELECT reason, metric_code, count(*) AS n_rows, count(DISTINCT document_id)
+                                 FROM raw.parsed_rejects GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()
+        examples = [r[0] for r in con.execute(
+            "SELECT DISTINCT document_id FROM raw.parsed_rejects ORDER BY 1 LIMIT 20").fetchall()]
     unknown = sorted(codes - known_metric_codes())
-    return dg.AssetCheckResult(passed=not unknown and dupes == 0,
-                               metadata={"unknown_codes": dg.MetadataValue.json(unknown[:50]), "duplicate_pairs": dupes})
+    by_reason: dict[str, int] = {}
+    for reason, _code, n, _docs in rejects:
+        by_reason[reason] = by_reason.get(reason, 0) + n
+    quarantined = [{"reason": r, "metric_code": c, "rows": n, "documents": d} for r, c, n, d in rejects]
+    return dg.AssetCheckResult(
+        passed=not unknown and dupes == 0 and not rejects, severity=dg.AssetCheckSeverity.WARN,
+        description=(f"{sum(by_reason.values())} metric row(s) quarantined in raw.parsed_rejects"
+                     if rejects else None),
+        metadata={"unknown_codes_in_parsed_metrics": dg.MetadataValue.json(unknown[:50]),
+                  "duplicate_pairs_in_parsed_metrics": dupes,
+                  "quarantined_rows_by_reason": dg.MetadataValue.json(by_reason),
+                  "quarantined": dg.MetadataValue.json(quarantined[:50]),
+                  "example_documents": dg.MetadataValue.json(examples)})
 
 
 RAW_CHECKS = [documents_are_archived, fetch_failures_are_few, every_document_has_a_parse, metric_codes_are_known]

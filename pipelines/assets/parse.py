@@ -17,6 +17,7 @@ from .settings import PipelineSettings
 PARSE_SPECS = [
     dg.AssetSpec(["raw", "parsed_reports"], deps=[["raw", "documents"]], description="One row per parsed document: status, title, agency, year, era.", kinds={"duckdb"}),
     dg.AssetSpec(["raw", "parsed_metrics"], deps=[["raw", "documents"]], description="Metric values per document (value, value_raw, semantic).", kinds={"duckdb"}),
+    dg.AssetSpec(["raw", "parsed_rejects"], deps=[["raw", "documents"]], description="Metric rows kept out of parsed_metrics (unknown code, repeated code) with the reason; shown as quality issues.", kinds={"duckdb"}),
     dg.AssetSpec(["raw", "parsed_checks"], deps=[["raw", "documents"]], description="In-report validation checks (V1–V4) per document.", kinds={"duckdb"}),
     dg.AssetSpec(["raw", "metric_catalog"], description="The metric catalog the parser maps labels with (the spec's metrics.csv).", kinds={"duckdb"}),
 ]
@@ -27,12 +28,14 @@ def parsed_documents(context: dg.AssetExecutionContext, settings: PipelineSettin
     registry = load_registry(settings.sources_path())
     archive = Archive(settings.archive_path())
     families = {s.id: s.family for s in registry.sources}
+    divisions = {s.id: s.division_code for s in registry.sources}
 
     def context_for(doc):
         agency = registry.agency(doc.get("agency_id"))
         # A local folder's registry entry states the year; elsewhere the document says it.
         year = doc.get("year_hint") if families.get(doc.get("source_id")) == "local_dir" else None
-        return (agency.name if agency else None), year
+        division = (agency.division_code if agency else None) or divisions.get(doc.get("source_id"))
+        return (agency.name if agency else None), year, division
 
     with connect(settings.warehouse_path()) as con:
         documents = fetch_dicts(con, "SELECT * FROM raw.documents ORDER BY document_id")
@@ -44,7 +47,7 @@ def parsed_documents(context: dg.AssetExecutionContext, settings: PipelineSettin
             stats = parse_pending(con, documents, archive.get_blob, context_for=context_for,
                                   on_progress=on_progress, batch_size=100)
         counts = {t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0]
-                  for t in ("parsed_reports", "parsed_metrics", "parsed_checks")}
+                  for t in ("parsed_reports", "parsed_metrics", "parsed_rejects", "parsed_checks")}
         with open(CATALOG_PATH, encoding="utf-8", newline="") as f:
             counts["metric_catalog"] = replace_table(con, "metric_catalog", list(csv.DictReader(f)))
     meta = {"parsed_this_run": stats.parsed, "already_parsed": stats.skipped_already_parsed,

@@ -3,7 +3,7 @@ from the archive (never from the web) and its rows are upserted into the raw par
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -12,7 +12,10 @@ import duckdb
 from pipelines.parse import PARSER_VERSION, UnreadableDocument, parse_document
 from pipelines.warehouse.writer import ensure_raw_schema, upsert_by_document
 
-PARSE_TABLES = ("parsed_reports", "parsed_metrics", "parsed_checks")
+from .quarantine import UNKNOWN, known_metric_codes, quarantine
+
+# Every table a document's parse writes: a re-parse replaces all of its rows in each (idempotent).
+PARSE_TABLES = ("parsed_reports", "parsed_metrics", "parsed_rejects", "parsed_checks")
 
 
 @dataclass
@@ -20,10 +23,14 @@ class ParseStats:
     parsed: int = 0
     skipped_already_parsed: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
+    rejected: dict[str, int] = field(default_factory=dict)  # reason -> metric rows quarantined
 
 
-def documents_to_parse(con: duckdb.DuckDBPyConnection, documents: Iterable[Mapping]) -> list[Mapping]:
-    """Documents without a parse by this parser version (re-running parses nothing twice)."""
+def documents_to_parse(con: duckdb.DuckDBPyConnection, documents: Iterable[Mapping],
+                       known_codes: Collection[str] | None = None) -> list[Mapping]:
+    """Documents without a parse by this parser version (re-running parses nothing twice), and those
+    whose quarantine the catalog has since changed: a rejected code the catalog now has, or a metric
+    row (written before the quarantine existed) whose code it lacks."""
     ensure_raw_schema(con)
     done = {
         row[0]
@@ -31,26 +38,38 @@ def documents_to_parse(con: duckdb.DuckDBPyConnection, documents: Iterable[Mappi
             "SELECT document_id FROM raw.parsed_reports WHERE parser_version = ?", [PARSER_VERSION]
         ).fetchall()
     }
-    return [d for d in documents if d["document_id"] not in done]
+    known = sorted(known_metric_codes() if known_codes is None else known_codes)
+    stale = {row[0] for row in con.execute(
+        """SELECT document_id FROM raw.parsed_rejects WHERE reason = ? AND list_contains(?::VARCHAR[], metric_code)
+           UNION SELECT document_id FROM raw.parsed_metrics WHERE NOT list_contains(?::VARCHAR[], metric_code)""",
+        [UNKNOWN, known, known]).fetchall()}
+    return [d for d in documents if d["document_id"] not in done or d["document_id"] in stale]
 
 
-def parse_one(doc: Mapping, data: bytes, *, agency_name: str | None, year: int | None) -> dict:
-    """Parse one archived document into the three raw tables' rows; never raises."""
+AGENCY_FIELDS = ("agency_division_code", "agency_kind", "agency_admin_level", "agency_sector", "agency_confidence")
+
+
+def parse_one(doc: Mapping, data: bytes, *, agency_name: str | None, year: int | None,
+              division: str | None = None, known_codes: Collection[str] | None = None) -> dict:
+    """Parse one archived document into the raw tables' rows; never raises. Metric rows whose code
+    is in no catalog (`known_codes`, default the dbt seed) or repeats go to "rejects", not "metrics"."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     base = {"document_id": doc["document_id"], "content_sha256": doc["content_sha256"],
-            "parser_version": PARSER_VERSION, "parsed_at": now}
+            "parser_version": PARSER_VERSION, "parsed_at": now, "agency_division_hint": division}
     try:
         result = parse_document(data, filename=doc.get("filename") or doc.get("url"),
-                                media_type=doc.get("media_type"), agency=agency_name, year=year)
+                                media_type=doc.get("media_type"), agency=agency_name, year=year,
+                                division=division)
     except UnreadableDocument as exc:
         return {"report": {**base, "parse_status": "error", "error": str(exc), "n_metrics": 0,
-                           "n_checks_failed": 0, "warnings": "[]"}, "metrics": [], "checks": []}
+                           "n_checks_failed": 0, "warnings": "[]"}, "metrics": [], "rejects": [], "checks": []}
     except Exception as exc:  # a parser bug must not stop the night: record it on the document
         return {"report": {**base, "parse_status": "error", "error": f"{type(exc).__name__}: {exc}",
                            "n_metrics": 0, "n_checks_failed": 0, "warnings": "[]"},
-                "metrics": [], "checks": []}
-    metrics = [{"document_id": doc["document_id"], **{k: m.get(k) for k in ("metric_code", "value", "value_raw", "semantic")}}
-               for m in result.get("metrics", [])]
+                "metrics": [], "rejects": [], "checks": []}
+    rows = [{"document_id": doc["document_id"], **{k: m.get(k) for k in ("metric_code", "value", "value_raw", "semantic")}}
+            for m in result.get("metrics", [])]
+    metrics, rejects, quarantined = quarantine(rows, known_metric_codes() if known_codes is None else known_codes)
     checks = [{"document_id": doc["document_id"], "check_code": c.get("code"), "status": c.get("status"),
                "detail": c.get("detail")} for c in result.get("checks", [])]
     report = {
@@ -65,27 +84,36 @@ def parse_one(doc: Mapping, data: bytes, *, agency_name: str | None, year: int |
         "published_on": result.get("published_on"),
         "n_metrics": len(metrics),
         "n_checks_failed": sum(1 for c in checks if c["status"] == "fail"),
-        "warnings": json.dumps(result.get("warnings", []), ensure_ascii=False),
+        "warnings": json.dumps([*result.get("warnings", []), *quarantined], ensure_ascii=False),
+        **{k: result.get(k) for k in AGENCY_FIELDS},
+        "agency_evidence": json.dumps(result.get("agency_evidence") or [], ensure_ascii=False),
     }
-    return {"report": report, "metrics": metrics, "checks": checks}
+    return {"report": report, "metrics": metrics, "rejects": rejects, "checks": checks}
 
 
 def parse_pending(con: duckdb.DuckDBPyConnection, documents: Iterable[Mapping],
                   read_blob: Callable[[str], bytes], *,
-                  context_for: Callable[[Mapping], tuple[str | None, int | None]],
-                  batch_size: int = 500, on_progress: Callable[[int, int], None] | None = None) -> ParseStats:
-    """Parse what is pending, writing in batches so that an interrupted night keeps its work."""
+                  context_for: Callable[[Mapping], tuple[str | None, int | None, str | None]],
+                  batch_size: int = 500, on_progress: Callable[[int, int], None] | None = None,
+                  known_codes: Collection[str] | None = None) -> ParseStats:
+    """Parse what is pending, writing in batches so that an interrupted night keeps its work.
+    `known_codes`: the metric catalog rows are checked against (default: the dbt seed's codes)."""
     documents = list(documents)
-    pending = documents_to_parse(con, documents)
+    known = known_metric_codes() if known_codes is None else set(known_codes)
+    pending = documents_to_parse(con, documents, known)
     stats = ParseStats(skipped_already_parsed=len(documents) - len(pending))
     for start in range(0, len(pending), batch_size):
         batch = pending[start:start + batch_size]
         rows = {t: [] for t in PARSE_TABLES}
         for doc in batch:
-            agency, year = context_for(doc)
-            out = parse_one(doc, read_blob(doc["content_sha256"]), agency_name=agency, year=year)
+            agency, year, division = context_for(doc)
+            out = parse_one(doc, read_blob(doc["content_sha256"]), agency_name=agency, year=year,
+                            division=division, known_codes=known)
             rows["parsed_reports"].append(out["report"])
             rows["parsed_metrics"].extend(out["metrics"])
+            rows["parsed_rejects"].extend(out["rejects"])
+            for r in out["rejects"]:
+                stats.rejected[r["reason"]] = stats.rejected.get(r["reason"], 0) + 1
             rows["parsed_checks"].extend(out["checks"])
             status = out["report"]["parse_status"]
             stats.by_status[status] = stats.by_status.get(status, 0) + 1

@@ -41,6 +41,8 @@ def source_rows(registry: Registry) -> list[dict]:
     return [{
         "source_id": s.id, "family": s.family, "agency_id": s.agency, "entry_url": s.entry_url,
         "verified": bool(s.verified), "allowed_hosts": json.dumps(list(s.allowed_hosts)),
+        "division_code": s.division_code,
+        "first_year": s.years[0] if s.years else None, "last_year": s.years[1] if s.years else None,
     } for s in registry.sources]
 
 

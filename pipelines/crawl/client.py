@@ -19,9 +19,10 @@ import httpx
 
 from ..archive import Archive, FetchRecord
 from pipelines.encoding import decode_bytes
+from .connect import PrivateAddressRefused, guarded_transport
 from .politeness import HostGate
 from .robots import RobotsCache
-from .safety import host_allowed, host_key, is_private_ip, resolve
+from .safety import host_allowed, host_key, is_private_ip, private_allowance, private_allowed, resolve
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +210,8 @@ class Fetcher:
         verify = bool(prof.get("verify", True))
         legacy = bool(prof.get("legacy", False))
         proxy = source.proxy or (None if private else _env_proxy(url))
-        key = (proxy, verify, legacy)
+        allowance = private_allowance(getattr(source, "allow_private_addresses", False))
+        key = (proxy, verify, legacy, None if proxy else allowance)
         if not verify and host not in self._warned_insecure:
             self._warned_insecure.add(host)
             log.warning("TLS verification disabled for %s (source %s)", host, source.id)
@@ -225,8 +227,14 @@ class Fetcher:
                 v: ssl.SSLContext | bool = ctx
             else:
                 v = verify
-            c = httpx.AsyncClient(proxy=proxy, verify=v, trust_env=False, follow_redirects=False,
-                                  limits=httpx.Limits(max_connections=64, max_keepalive_connections=32))
+            limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+            if proxy:   # the operator's proxy connects to the target; it is not checked here
+                c = httpx.AsyncClient(proxy=proxy, verify=v, trust_env=False, follow_redirects=False,
+                                      limits=limits)
+            else:       # every direct connection checks the address it actually reached
+                tr = guarded_transport(lambda h, p, a=allowance: private_allowed(a, h, p),
+                                       verify=v, trust_env=False, limits=limits)
+                c = httpx.AsyncClient(transport=tr, trust_env=False, follow_redirects=False)
             self._clients[key] = c
         return c
 
@@ -235,9 +243,14 @@ class Fetcher:
                     conditional: bool = False, check_robots: bool = True) -> FetchResult:
         t0 = time.monotonic()
         prev = self.archive.last_fetch(url) if (conditional and method == "GET") else None
+        if prev and not self.archive.blob_ok(prev.get("content_sha256")):
+            prev = None     # our copy is damaged or gone: a 304 would leave us with nothing
         try:
             res = await self._fetch(source, url, stage=stage, method=method, data=data, prev=prev,
                                     check_robots=check_robots)
+            if res.outcome == "not_modified" and res.content is None:   # damaged since the check
+                res = await self._fetch(source, url, stage=stage, method=method, data=data, prev=None,
+                                        check_robots=check_robots)
         except _Failure as f:
             res = FetchResult(url=url, stage=stage, outcome="error", reason=f.reason, status_code=f.status)
         except Exception as e:  # never let one URL stop the crawl
@@ -290,7 +303,9 @@ class Fetcher:
             except OSError:
                 raise _Failure("dns_error")
         private = any(is_private_ip(a) for a in addrs)
-        if private and not source.allow_private_addresses:
+        port = p.port or (443 if p.scheme == "https" else 80)
+        if private and not private_allowed(getattr(source, "allow_private_addresses", False),
+                                           p.hostname, port):
             raise _Failure("not_allowed")
         return private
 
@@ -425,6 +440,8 @@ class Fetcher:
         except httpx.TimeoutException:
             raise _Failure("timeout")
         except httpx.ConnectError as e:
+            if isinstance(e.__cause__, PrivateAddressRefused) or str(e).startswith("not_allowed:"):
+                raise _Failure("not_allowed")
             msg = str(e).upper()
             raise _Failure("tls_error" if ("SSL" in msg or "CERTIFICATE" in msg) else "connect_error")
         except httpx.RemoteProtocolError:

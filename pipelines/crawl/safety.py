@@ -14,6 +14,19 @@ def host_key(url: str) -> str:
     return f"{p.scheme}://{(p.hostname or '').lower()}:{port}"
 
 
+def _entry_matches(entry: str, host: str, port: int) -> bool:
+    e = entry.lower().strip()
+    if not e:
+        return False
+    if ":" in e and not e.startswith("["):
+        eh, _, ep = e.rpartition(":")
+        if ep.isdigit():
+            return eh == host and int(ep) == port
+    if e.startswith("*."):
+        return host == e[2:] or host.endswith(e[1:])
+    return e == host
+
+
 def host_allowed(url: str, allowed_hosts: list[str]) -> bool:
     """An entry ``host`` allows any port, ``host:port`` that port only, ``*.suffix`` any subdomain."""
     p = urlsplit(url)
@@ -21,22 +34,31 @@ def host_allowed(url: str, allowed_hosts: list[str]) -> bool:
         return False
     host = p.hostname.lower()
     port = p.port or (443 if p.scheme == "https" else 80)
-    for entry in allowed_hosts:
-        e = entry.lower().strip()
-        if not e:
-            continue
-        if ":" in e and not e.startswith("["):
-            eh, _, ep = e.rpartition(":")
-            if ep.isdigit():
-                if eh == host and int(ep) == port:
-                    return True
-                continue
-        if e.startswith("*."):
-            if host == e[2:] or host.endswith(e[1:]):
-                return True
-        elif e == host:
+    return any(_entry_matches(e, host, port) for e in allowed_hosts)
+
+
+def private_allowance(value) -> bool | tuple[str, ...]:
+    """A source's ``allow_private_addresses``: true / false, or the hosts (entries as in
+    allowed_hosts: ``host``, ``host:port``, ``*.suffix``) that may resolve to a private address."""
+    if isinstance(value, str):
+        v = value.strip().lower()
+        if v in ("true", "yes", "1"):
             return True
-    return False
+        if v in ("false", "no", "0", ""):
+            return False
+        return (v,)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return tuple(sorted(str(h).lower().strip() for h in value if str(h).strip()))
+    return bool(value)
+
+
+def private_allowed(value, host: str, port: int) -> bool:
+    """May ``host`` (connected on ``port``) be a private address under the setting ``value``?"""
+    allowance = private_allowance(value)
+    if isinstance(allowance, bool):
+        return allowance
+    host = (host or "").lower().strip("[]")
+    return any(_entry_matches(e, host, port) for e in allowance)
 
 
 def is_private_ip(ip: str) -> bool:

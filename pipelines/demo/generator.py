@@ -3,7 +3,8 @@
     generate_corpus(seed=0, scale=None) -> Corpus
 
 The default corpus covers every agency of ``pipelines/sources/agencies.yaml`` for report years
-2016–2024 (a few agency-years unpublished, see ``Corpus.missing``) in all layouts and eras; see
+2016–2024 (a few agency-years unpublished, see ``Corpus.missing``) in all layouts and eras, then the
+open-world agencies of ``open_world.yaml`` (in no catalog, ``Corpus.missing_open_world``); see
 docs in ``pipelines/demo/README.md``.  ``scale=N`` makes N HTML reports quickly (benchmarks).
 
 CLI: ``python -m pipelines.demo.generator [--seed S] [--scale N] --out DIR``.
@@ -21,7 +22,7 @@ from urllib.parse import quote
 
 import yaml
 
-from . import prose, render_html
+from . import evidence, prose, render_html
 from .model import HTML_LAYOUTS, MEDIA_TYPES, Corpus, DemoDocument, DemoReport
 from .plan import AGENCY_SITES, HOSTS, REPOST_AGENCIES, REPOST_HOST, TRS_PATH, encoding_for
 from .tables import (APPLICANT6, T3_ERAS, V6_ITEMS, V7_ITEMS, Profile, Style, build_pre2019, build_t2, build_t3,
@@ -202,7 +203,7 @@ def _make_report(seed: int, agency: dict, year: int, host: str, column: int | No
     elif opts.get("title_noagency"):
         title, printed = f"{year}年政府信息公开工作年度报告", ""
     else:
-        title = _title(rng, full_name, year, era)
+        title = _title(rng, printed, year, era)     # printed == full_name unless opts say otherwise
     if layout == "pdf_image":
         title += "（图片版）"
     published = opts.get("published_on") or _published(rng, agency, year)
@@ -253,13 +254,16 @@ def _make_report(seed: int, agency: dict, year: int, host: str, column: int | No
             tables["t3"] = build_t3(era, t3, style, truth)
             tables["t4"] = build_t4(t4, style, truth)
     contact = prose.contact_name(rng, gbk_only=encoding_for(aid, year) == "gb2312_header")
-    # most reports end with the issuing agency and the date (signature block)
+    # most reports end with the issuing agency and the date (signature block); open-world opts choose
+    # the signer as printed ("signer": None → never signed, "sign_always") — the draw is made either way
     signature = None
-    if rng.random() < 0.8:
+    signer = opts.get("signer", full_name)
+    if (rng.random() < 0.8 or opts.get("sign_always")) and signer:
         d = published
-        signature = (full_name, f"{d.year}年{d.month}月{d.day}日")
+        signature = (signer, f"{d.year}年{d.month}月{d.day}日")
         flags.append("signature")
-    blocks, fee_phrase = _blocks(rng, era=era, title=title, agency_name=printed or full_name, year=year,
+    body_name = opts.get("body_name") or printed or full_name
+    blocks, fee_phrase = _blocks(rng, era=era, title=title, agency_name=body_name, year=year,
                                  tables=tables, n_items=n_items, fee_yuan=fee_yuan, contact=contact,
                                  no_tables=no_tables, signature=signature)
     narrative = {
@@ -280,10 +284,13 @@ def _make_report(seed: int, agency: dict, year: int, host: str, column: int | No
                      expected_failing_checks=failing_checks(truth, era), expected_cross_year_breaks=xbreaks,
                      expect_status=expect, layout=layout,
                      host=host, family=HOSTS[host].family or "", flags=flags,
-                     article_id=str(int(_h(seed, aid, year)[:8], 16) % 9000000 + 1000000))
+                     article_id=str(int(_h(seed, aid, year)[:8], 16) % 9000000 + 1000000),
+                     division_code=agency.get("division_code"), catalogued=agency.get("catalogued", True))
     rep._blocks = blocks   # kept for re-rendering (reposts); not part of the public API
     rep._pubtime = f"{published.isoformat()} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}"
     _render_documents(rep, agency, column, opts, rng, seed, fast=fast)
+    for doc in rep.documents:       # open_world.py replaces these with the agency's stated truth
+        doc.expect_agency_name, doc.expect_division_code = evidence.catalog_expectation(rep, doc, agency, blocks)
     return rep
 
 
@@ -364,6 +371,7 @@ def _office_doc(rep: DemoReport, layout: str, seed: int) -> tuple[str, bytes]:
 
 
 def _render_documents(rep: DemoReport, agency: dict, column, opts, rng, seed, *, fast=False) -> None:
+    page_agency = opts.get("page_agency") or agency      # who the page frame names (ContentSource, 发布机构)
     host = rep.host
     hp = HOSTS[host]
     fam = hp.family
@@ -382,7 +390,7 @@ def _render_documents(rep: DemoReport, agency: dict, column, opts, rng, seed, *,
             extra = DemoDocument("pdf", "pdf", name, data, MEDIA_TYPES["pdf"], "binary", MEDIA_TYPES["pdf"],
                                  host=host, path=p, role="attachment")
             attachments.append((p, name))
-        body = _html_page(rep, agency, host, rep.layout, enc, attachments)
+        body = _html_page(rep, page_agency, host, rep.layout, enc, attachments)
         fname = art_path.rsplit("/", 1)[-1].split("?")[0]
         codec, ctype = render_html.ENCODINGS[enc][0], render_html.ENCODINGS[enc][1]
         rep.documents.append(DemoDocument("html", rep.layout, fname, body, "text/html", codec, ctype,
@@ -395,7 +403,7 @@ def _render_documents(rep: DemoReport, agency: dict, column, opts, rng, seed, *,
             rid = str(int(_h(seed, rep.agency_id, rep.report_year, "repost")[:8], 16) % 9000000 + 1000000)
             d = rep.published_on + dt.timedelta(days=1)
             rpath = f"/art/{d.year}/{d.month}/{d.day}/art_{rcol}_{rid}.html"
-            rbody = _html_page(rep, agency, rhost, rep.layout, "utf8", [])
+            rbody = _html_page(rep, page_agency, rhost, rep.layout, "utf8", [])
             rep.documents.append(DemoDocument("html", rep.layout, rpath.rsplit("/", 1)[-1], rbody, "text/html",
                                               "utf-8", "text/html; charset=utf-8", host=rhost, path=rpath,
                                               role="repost", expect_status=rep.expect_status))
@@ -460,7 +468,11 @@ def generate_corpus(seed: int = 0, scale: int | None = None) -> Corpus:
         rep = _make_report(seed, by_id[aid], year, host, column, layout, opts, prev=prev)
         last[aid] = rep
         reports.append(rep)
-    return Corpus(seed=seed, reports=reports, missing=list(MISSING), agencies=agencies)
+    from .open_world import add_open_world      # appended after the catalog's reports and random streams
+
+    corpus = Corpus(seed=seed, reports=reports, missing=list(MISSING), agencies=agencies)
+    add_open_world(corpus)
+    return corpus
 
 
 BENCH_HOSTS = [("jiaxing_portal", 1229708661), ("nb_jxj", 1229001001), ("cixi_trs", None)]
@@ -490,7 +502,7 @@ def _scale_corpus_inner(seed: int, n: int, agencies: list[dict]) -> Corpus:
         else:
             k = idx + 1
             ag = {"id": f"bench_{k:04d}", "name": f"示范市第{k}经济和信息化局", "short_name": f"第{k}经信局",
-                  "kind": "department", "admin_level": "county", "division_code": "330000"}
+                  "kind": "department", "admin_level": "county", "division_code": "330000", "catalogued": False}
             host, column = BENCH_HOSTS[idx % len(BENCH_HOSTS)]
         used[ag["id"]] = ag
         layout = HTML_LAYOUTS[i % len(HTML_LAYOUTS)]
@@ -506,6 +518,7 @@ def _scale_corpus_inner(seed: int, n: int, agencies: list[dict]) -> Corpus:
 def truth_json(rep: DemoReport) -> dict:
     return {
         "agency_id": rep.agency_id, "agency_name": rep.agency_name, "agency_as_printed": rep.agency_as_printed,
+        "division_code": rep.division_code, "catalogued": rep.catalogued, "landing_title": rep.landing_title,
         "report_year": rep.report_year, "era": rep.era, "title": rep.title,
         "published_on": rep.published_on.isoformat(), "layout": rep.layout, "host": rep.host,
         "expect_status": rep.expect_status, "expected_failing_checks": rep.expected_failing_checks,
@@ -513,7 +526,11 @@ def truth_json(rep: DemoReport) -> dict:
         "flags": rep.flags,
         "documents": [{"format": d.format, "layout": d.layout, "role": d.role, "filename": d.filename,
                        "host": d.host, "path": d.path, "encoding": d.encoding, "content_type": d.content_type,
-                       "sha256": hashlib.sha256(d.body).hexdigest(), "n_bytes": len(d.body)}
+                       "sha256": hashlib.sha256(d.body).hexdigest(), "n_bytes": len(d.body),
+                       "expect_status": d.expect_status, "expect_agency_name": d.expect_agency_name,
+                       "expect_division_code": d.expect_division_code, "division_hint": d.division_hint,
+                       "expect_hinted_agency_name": d.expect_hinted_agency_name,
+                       "expect_hinted_division_code": d.expect_hinted_division_code}
                       for d in rep.documents],
         "metrics": [{"metric_code": k, "value": v[0], "value_raw": v[1], "semantic": v[2]}
                     for k, v in rep.truth.items()],
@@ -538,7 +555,8 @@ def write_corpus(corpus: Corpus, out: Path) -> int:
             json.dumps(truth_json(rep), ensure_ascii=False, indent=1), encoding="utf-8")
         index.append({"agency_id": rep.agency_id, "report_year": rep.report_year, "layout": rep.layout,
                       "era": rep.era, "title": rep.title})
-    (out / "index.json").write_text(json.dumps({"seed": corpus.seed, "missing": corpus.missing, "reports": index},
+    (out / "index.json").write_text(json.dumps({"seed": corpus.seed, "missing": corpus.missing,
+                                                "missing_open_world": corpus.missing_open_world, "reports": index},
                                                ensure_ascii=False, indent=1), encoding="utf-8")
     return n
 

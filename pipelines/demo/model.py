@@ -27,16 +27,26 @@ class DemoDocument:
     content_type: str = ""         # the Content-Type header served (may declare gb2312 or nothing)
     host: str = ""                 # simulated host name (see sites.HOSTS)
     path: str = ""                 # root-relative URL path (with query for xxgk / downfile)
-    role: str = "primary"          # primary | attachment | repost
+    role: str = "primary"          # primary | attachment | repost | landing (open-world article shells)
     expect_status: str = "parsed"  # parsed | no_tables | image_only | unsupported_format
     oss_path: str | None = None    # also (or only) served on the OSS host at this path
     urls: list[str] = field(default_factory=list)   # absolute URLs, set by the site builder
+    # what parse_document(body) alone, without hints, must say about the agency: the canonical name
+    # and GB/T 2260 code, or None where the document itself names no agency it can be resolved from
+    # (a bare 市工信局 attachment, an ambiguous 朝阳区, an unreadable file)
+    expect_agency_name: str | None = None
+    expect_division_code: str | None = None
+    # open-world documents: the division_code of the registry source that serves them, and what
+    # parse_document(body, division=division_hint) must say (None elsewhere)
+    division_hint: str | None = None
+    expect_hinted_agency_name: str | None = None
+    expect_hinted_division_code: str | None = None
 
 
 @dataclass
 class DemoReport:
-    agency_id: str
-    agency_name: str               # canonical full name (catalog)
+    agency_id: str                 # stable truth key: the catalog id, or ow_* for open-world agencies (not a warehouse id)
+    agency_name: str               # true canonical full name
     agency_as_printed: str         # how the report prints its agency ("" when the title names none)
     report_year: int
     era: str                       # pre2019 | y2019 | y2021 (of the printed tables)
@@ -57,6 +67,9 @@ class DemoReport:
     flags: list[str] = field(default_factory=list)   # printed variants (fullwidth, blank_zeros …)
     landing_path: str | None = None   # article page that links a non-HTML primary document
     article_id: str = ""
+    division_code: str | None = None  # GB/T 2260 code of the agency's division (truth)
+    catalogued: bool = True           # the agency is in pipelines/sources/agencies.yaml
+    landing_title: str | None = None  # title of the landing page (and list entry) when it differs from title
 
     @property
     def key(self) -> tuple[str, int]:
@@ -74,6 +87,10 @@ class Corpus:
     missing: list[tuple[str, int]]             # agency-years with no published report
     agencies: list[dict]                       # catalog entries used (agencies.yaml rows)
     years: tuple[int, int] = (2016, 2024)
+    # open-world agencies (pipelines/demo/open_world.yaml rows, in no catalog) and their agency-years
+    # that the source is expected to carry (its registry `years`) but that were never published
+    open_world_agencies: list[dict] = field(default_factory=list)
+    missing_open_world: list[tuple[str, int]] = field(default_factory=list)
 
     def report(self, agency_id: str, year: int) -> DemoReport | None:
         for r in self.reports:

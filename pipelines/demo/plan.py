@@ -16,6 +16,8 @@ class HostPlan:
     webid: int = 0
     dataproxy: str = "/module/jpage/dataproxy.jsp"
     columns: dict = field(default_factory=dict)   # column id -> (column name, unitid)
+    division_code: str = ""       # open-world hosts: GB/T 2260 code of the jurisdiction (registry division_code)
+    years: tuple[int, int] | None = None   # open-world hosts: report years the source carries (registry years)
 
 
 HOSTS: dict[str, HostPlan] = {h.name: h for h in [
@@ -37,6 +39,11 @@ HOSTS: dict[str, HostPlan] = {h.name: h for h in [
     HostPlan("oss", None, "对象存储", ""),
     HostPlan("hazards", None, "hazards", ""),
     HostPlan("offsite", None, "offsite", ""),
+    # open-world hosts (pipelines/demo/open_world.py): agencies in no catalog; last, so that the
+    # hosts above keep their ports under DemoServer(port_base=…)
+    HostPlan("jiangsu_portal", "hanweb_jcms", "江苏省人民政府", "3200000001", 3201,
+             columns={1229999101: ("政府信息公开年度报告", 7800101)}, division_code="320000", years=(2019, 2022)),
+    HostPlan("beijing_portal", "trs_static", "首都之窗", "1100000088", division_code="110000", years=(2017, 2021)),
 ]}
 
 # agency id -> (host, column id or None)

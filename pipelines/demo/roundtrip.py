@@ -5,6 +5,13 @@
 Uses ``pipelines.parse.parse_document`` (imported lazily).  A document *round-trips exactly*
 when the parse status is the expected one, every truth metric is found with the same value and
 semantic, the era and report year match, and the failing checks are exactly the declared ones.
+
+The agency is compared separately, on every readable document (not image-only / legacy files):
+``agency_name`` / ``agency_division_code`` against ``DemoDocument.expect_agency_name`` /
+``expect_division_code``.  A *wrong* name (non-null, different) is counted apart from a *missing*
+one (null where a name was expected): a wrong agency is worse than none.  ``--hinted`` parses the
+open-world documents with ``division=`` their source's division code and compares with
+``expect_hinted_*``.
 """
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .evidence import UNREADABLE
 from .model import Corpus, DemoDocument, DemoReport
 
 
@@ -33,9 +41,34 @@ class DocResult:
     year_ok: bool = True
     checks_ok: bool = True
     narrative_ok: bool = True
-    agency_ok: bool = True
     published_ok: bool = True
     error: str | None = None
+    agency_checked: bool = False          # a readable document: its agency is compared
+    expect_agency: str | None = None
+    got_agency: str | None = None
+    expect_division: str | None = None
+    got_division: str | None = None
+
+    @property
+    def agency_wrong(self) -> bool:       # a name, and not the right one
+        return self.agency_checked and self.got_agency is not None and self.got_agency != self.expect_agency
+
+    @property
+    def agency_missing(self) -> bool:     # no name where the document names its agency
+        return self.agency_checked and self.got_agency is None and self.expect_agency is not None
+
+    @property
+    def division_wrong(self) -> bool:
+        return self.agency_checked and self.got_division is not None and self.got_division != self.expect_division
+
+    @property
+    def division_missing(self) -> bool:
+        return self.agency_checked and self.got_division is None and self.expect_division is not None
+
+    @property
+    def agency_ok(self) -> bool:
+        return not self.agency_checked or (self.got_agency == self.expect_agency
+                                           and self.got_division == self.expect_division)
 
     @property
     def exact(self) -> bool:
@@ -51,13 +84,18 @@ def _same(a, b) -> bool:
     return abs(float(a) - float(b)) <= 1e-6 * max(1.0, abs(float(a)))
 
 
-def compare(rep: DemoReport, doc: DemoDocument, parsed: dict) -> DocResult:
+def compare(rep: DemoReport, doc: DemoDocument, parsed: dict, *, hinted: bool = False) -> DocResult:
+    """``hinted``: ``parsed`` came from parse_document(..., division=doc.division_hint)."""
     res = DocResult(rep.agency_id, rep.report_year, doc.layout, doc.role, parsed.get("parse_status", "parsed"),
                     doc.expect_status)
     got = {m["metric_code"]: (m["value"], m["value_raw"], m["semantic"]) for m in parsed.get("metrics", [])}
+    if doc.expect_status not in UNREADABLE:
+        res.agency_checked = True
+        res.expect_agency, res.expect_division = ((doc.expect_hinted_agency_name, doc.expect_hinted_division_code)
+                                                  if hinted else (doc.expect_agency_name, doc.expect_division_code))
+        res.got_agency, res.got_division = parsed.get("agency_name"), parsed.get("agency_division_code")
     if doc.expect_status != "parsed":
         return res
-    res.agency_ok = parsed.get("agency_name") == rep.agency_name
     res.published_ok = parsed.get("published_on") == rep.published_on.isoformat()
     for code, (value, raw, sem) in rep.truth.items():
         res.n_truth += 1
@@ -83,28 +121,41 @@ def compare(rep: DemoReport, doc: DemoDocument, parsed: dict) -> DocResult:
     return res
 
 
-def run(corpus: Corpus, *, roles=("primary", "attachment", "repost")) -> list[DocResult]:
+def run(corpus: Corpus, *, roles=("primary", "attachment", "repost", "landing"), hinted: bool = False) -> list[DocResult]:
+    """Every document of ``roles``; ``hinted``: only the documents with a division_hint, parsed with it."""
     from pipelines.parse import parse_document
 
     out = []
     for rep, doc in corpus.documents():
-        if doc.role not in roles:
+        if doc.role not in roles or (hinted and doc.division_hint is None):
             continue
+        kwargs = {"division": doc.division_hint} if hinted else {}
         try:
-            parsed = parse_document(doc.body, filename=doc.filename, media_type=doc.media_type)
-        except Exception as exc:  # UnreadableDocument or a parser bug
+            parsed = parse_document(doc.body, filename=doc.filename, media_type=doc.media_type, **kwargs)
+        except Exception as exc:  # UnreadableDocument, a parser bug, no division= yet
             r = DocResult(rep.agency_id, rep.report_year, doc.layout, doc.role, "error", doc.expect_status,
                           error=f"{type(exc).__name__}: {exc}")
             r.n_truth = len(rep.truth)
             out.append(r)
             continue
-        out.append(compare(rep, doc, parsed))
+        out.append(compare(rep, doc, parsed, hinted=hinted))
     return out
+
+
+def agency_summary(results: list[DocResult]) -> dict[str, int]:
+    """Over the readable documents: how many got the exact agency (name and division), how many a
+    wrong name / division (non-null, different) and how many none where one was expected."""
+    checked = [r for r in results if r.agency_checked]
+    return {"docs": len(checked), "exact": sum(r.agency_ok for r in checked),
+            "wrong": sum(r.agency_wrong for r in checked), "missing": sum(r.agency_missing for r in checked),
+            "division_wrong": sum(r.division_wrong for r in checked),
+            "division_missing": sum(r.division_missing for r in checked)}
 
 
 def summarise(results: list[DocResult]) -> dict[str, dict]:
     by: dict[str, dict] = defaultdict(lambda: {"docs": 0, "exact": 0, "cells": 0, "cells_ok": 0, "raw_ok": 0,
-                                               "status_ok": 0, "errors": 0, "narrative_ok": 0, "agency_ok": 0, "published_ok": 0})
+                                               "status_ok": 0, "errors": 0, "narrative_ok": 0, "agency_ok": 0, "published_ok": 0,
+                                               "agency_wrong": 0, "agency_missing": 0})
     for r in results:
         s = by[r.layout]
         s["docs"] += 1
@@ -116,6 +167,8 @@ def summarise(results: list[DocResult]) -> dict[str, dict]:
         s["errors"] += r.error is not None
         s["narrative_ok"] += r.narrative_ok
         s["agency_ok"] += r.agency_ok
+        s["agency_wrong"] += r.agency_wrong
+        s["agency_missing"] += r.agency_missing
         s["published_ok"] += r.published_ok
     return dict(by)
 
@@ -125,20 +178,26 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--scale", type=int, default=None)
     ap.add_argument("--show", type=int, default=3, help="print this many failing documents per layout")
+    ap.add_argument("--hinted", action="store_true",
+                    help="open-world documents only, parsed with division= their source's division code")
     a = ap.parse_args(argv)
     from .generator import generate_corpus
 
     corpus = generate_corpus(a.seed, a.scale)
     t = time.perf_counter()
-    results = run(corpus)
+    results = run(corpus, hinted=a.hinted)
     dt_ = time.perf_counter() - t
     print(f"{len(results)} documents parsed in {dt_:.1f}s")
     print(f"{'layout':16} {'docs':>5} {'exact':>6} {'status':>7} {'cells ok':>14} {'raw ok':>8} {'errors':>6}"
-          f" {'narr':>5} {'agency':>6} {'pub':>4}")
+          f" {'narr':>5} {'agency':>6} {'wrong':>5} {'none':>4} {'pub':>4}")
     for lay, s in sorted(summarise(results).items()):
         cells = f"{s['cells_ok']}/{s['cells']}"
         print(f"{lay:16} {s['docs']:5d} {s['exact']:6d} {s['status_ok']:7d} {cells:>14} {s['raw_ok']:8d} {s['errors']:6d}"
-              f" {s['narrative_ok']:5d} {s['agency_ok']:6d} {s['published_ok']:4d}")
+              f" {s['narrative_ok']:5d} {s['agency_ok']:6d} {s['agency_wrong']:5d} {s['agency_missing']:4d}"
+              f" {s['published_ok']:4d}")
+    ag = agency_summary(results)
+    print(f"agency: {ag['exact']}/{ag['docs']} exact, {ag['wrong']} wrong names, {ag['missing']} missing;"
+          f" division {ag['division_wrong']} wrong, {ag['division_missing']} missing")
     shown: dict[str, int] = defaultdict(int)
     for r in results:
         if (r.exact and r.agency_ok and r.narrative_ok) or shown[r.layout] >= a.show:
@@ -147,7 +206,8 @@ def main(argv=None) -> None:
         print(f"- {r.layout} {r.agency_id} {r.report_year} {r.role}: status {r.status} (want {r.expected_status})"
               f"{' ERROR ' + r.error if r.error else ''}; missing {len(r.missing)} {r.missing[:3]};"
               f" wrong {len(r.wrong)} {r.wrong[:2]}; era_ok={r.era_ok} year_ok={r.year_ok} checks_ok={r.checks_ok}"
-              f" narrative_ok={r.narrative_ok} agency_ok={r.agency_ok} published_ok={r.published_ok}")
+              f" narrative_ok={r.narrative_ok} published_ok={r.published_ok}"
+              f" agency {r.got_agency!r}/{r.got_division!r} (want {r.expect_agency!r}/{r.expect_division!r})")
 
 
 if __name__ == "__main__":

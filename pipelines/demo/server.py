@@ -307,6 +307,7 @@ class DemoServer:
                                 "ignores_page_no": col == JPAAS_IGNORE_PAGE_COLUMN}))
         sources.append(src("cixi_reports", "trs_static", None, "cixi_trs", f"{TRS_PATH}/index.html",
                            {"agencies": published_on("cixi_trs")}))
+        sources += self._open_world_sources(src)
         if include_hazards:
             sources.append(src("hazards", "generic", None, "hazards", "/index.html",
                                {"link_selector": "ul.list a"}, extra_hosts=()))
@@ -316,6 +317,25 @@ class DemoServer:
                          "timeout_s": 5 if include_hazards else 20, "max_bytes": 30000000},
             "sources": sources,
         }
+
+    def _open_world_sources(self, src) -> list[dict]:
+        """Portals of agencies in no catalog: no source agency, no `agencies` option; the registry
+        says the jurisdiction (division_code) and the report years the portal carries."""
+        from .open_world import open_world_hosts
+
+        out = []
+        for host, hp in open_world_hosts().items():
+            if not any(r.host == host for r in self.corpus.reports):
+                continue                          # scale mode: nothing of the open world to crawl
+            if hp.family == "hanweb_jcms":
+                col = next(iter(hp.columns))
+                s = src(f"{host}_reports", hp.family, None, host, f"/col/col{col}/index.html",
+                        {"column_id": col, "webid": hp.webid, "dataproxy": hp.dataproxy})
+            else:
+                s = src(f"{host}_reports", hp.family, None, host, f"{TRS_PATH}/index.html", {})
+            s.update(division_code=hp.division_code, years=list(hp.years))
+            out.append(s)
+        return out
 
     def write_registry(self, path, include_hazards: bool = False) -> Path:
         path = Path(path)

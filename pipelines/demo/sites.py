@@ -61,6 +61,9 @@ class TruthEntry:
     role: str                # primary | attachment | repost | landing
     host: str
     expect_status: str = "parsed"
+    agency_name: str = ""    # the report's true canonical agency, its division, in the catalog or not
+    division_code: str | None = None
+    catalogued: bool = True
 
     def __iter__(self):      # allows tuple-unpacking (agency_id, report_year, format, layout)
         return iter((self.agency_id, self.report_year, self.format, self.layout))
@@ -408,6 +411,7 @@ def _filename_param(path: str) -> str:
 
 NOISE_PER_HOST = {"jxj_jiaxing": 8, "zhoushan_xxgk": 2, "haining_jxj": 3, "cixi_trs": 6}
 NOISE_JPAAS = {1229001001: 8, 1229001002: 12}
+NOISE_OPEN_WORLD = {"jiangsu_portal": 5, "beijing_portal": 3}
 
 
 def build_sites(corpus: Corpus, base_urls: dict[str, str], *, slow_default: float = 8.0):
@@ -427,7 +431,7 @@ def build_sites(corpus: Corpus, base_urls: dict[str, str], *, slow_default: floa
         elif hp.family == "hanweb_jpaas":
             for col in hp.columns:
                 sites[name].jpaas_columns[col] = []
-    trs_items: list[ListItem] = []
+    trs_items: dict[str, list[ListItem]] = {n: [] for n, h in HOSTS.items() if h.family == "trs_static"}
     truth: dict[str, TruthEntry] = {}
     rng = random.Random(f"sites:{corpus.seed}")
 
@@ -440,7 +444,11 @@ def build_sites(corpus: Corpus, base_urls: dict[str, str], *, slow_default: floa
             if column != 1229001002:
                 sites[host].jpaas_columns[1229001002].append(item)
         elif fam == "trs_static":
-            trs_items.append(ListItem(item.title, "." + item.path[len(TRS_PATH):], item.date))
+            trs_items[host].append(ListItem(item.title, "." + item.path[len(TRS_PATH):], item.date))
+
+    def entry(rep: DemoReport, fmt: str, layout: str, role: str, host: str, status: str) -> TruthEntry:
+        return TruthEntry(rep.agency_id, rep.report_year, fmt, layout, role, host, status,
+                          rep.agency_name, rep.division_code, rep.catalogued)
 
     def serve_doc(rep: DemoReport, doc: DemoDocument) -> None:
         if doc.format == "html":
@@ -459,13 +467,15 @@ def build_sites(corpus: Corpus, base_urls: dict[str, str], *, slow_default: floa
             sites[doc.host].downloads[_filename_param(doc.path)] = Resp(
                 302, b"", "text/html", [("Location", base_urls["oss"] + doc.oss_path)], cacheable=False)
             urls = [base_urls[doc.host] + doc.path, base_urls["oss"] + doc.oss_path]
+        elif not doc.path.startswith(DOWNFILE_PATH):       # a static file next to its article (TRS)
+            sites[doc.host].static[doc.path] = _download_resp(doc, "inline")
+            urls = [base_urls[doc.host] + doc.path]
         else:
             sites[doc.host].downloads[_filename_param(doc.path)] = _download_resp(doc)
             urls = [base_urls[doc.host] + doc.path]
         doc.urls = urls
         for u in urls:
-            truth[u] = TruthEntry(rep.agency_id, rep.report_year, doc.format, doc.layout, doc.role, doc.host,
-                                  doc.expect_status)
+            truth[u] = entry(rep, doc.format, doc.layout, doc.role, doc.host, doc.expect_status)
 
     for rep in corpus.reports:
         agency = _agency_of(corpus, rep.agency_id)
@@ -480,7 +490,8 @@ def build_sites(corpus: Corpus, base_urls: dict[str, str], *, slow_default: floa
                 rdate = (rep.published_on + dt.timedelta(days=1)).isoformat()
                 add_list(doc.host, REPOST_HOST[1], ListItem(rep.title, doc.path, rdate))
         prim = rep.primary
-        if rep.landing_path is not None:
+        landing_doc = next((d for d in rep.documents if d.role == "landing"), None)   # open world: served above
+        if rep.landing_path is not None and landing_doc is None:
             if HOSTS[host].family == "hanweb_xxgk_annual":
                 content, extra = _landing_content(rep, prim, base_urls)
                 q = parse_qs(urlsplit(rep.landing_path).query)
@@ -497,20 +508,18 @@ def build_sites(corpus: Corpus, base_urls: dict[str, str], *, slow_default: floa
                              agency=agency, date=rep.published_on, extra=extra, article_id=rep.article_id)
                 sites[host].static[rep.landing_path] = Resp(200, body)
             url = base_urls[host] + rep.landing_path
-            truth[url] = TruthEntry(rep.agency_id, rep.report_year, "html", "landing", "landing", host,
-                                    "no_tables")
-            list_path = rep.landing_path
-        else:
-            list_path = prim.path
+            truth[url] = entry(rep, "html", "landing", "landing", host, "no_tables")
+        list_path = prim.path if rep.landing_path is None else rep.landing_path
         if HOSTS[host].family != "hanweb_xxgk_annual":
-            add_list(host, column, ListItem(rep.title, list_path, date))
-        rep.urls = [u for d in rep.documents for u in d.urls]
-        if rep.landing_path is not None:
+            add_list(host, column, ListItem(rep.landing_title or rep.title, list_path, date))
+        rep.urls = [u for d in rep.documents if d is not landing_doc for u in d.urls]
+        if rep.landing_path is not None:      # the landing page first
             rep.urls.insert(0, base_urls[host] + rep.landing_path)
 
     # non-report articles that share the columns
     def noise(host: str, column, n: int) -> None:
-        agency = {"name": HOSTS[host].site_name, "short_name": HOSTS[host].site_name, "division_code": "330000"}
+        agency = {"name": HOSTS[host].site_name, "short_name": HOSTS[host].site_name,
+                  "division_code": HOSTS[host].division_code or "330000"}
         fam = HOSTS[host].family
         for _i in range(n):
             d = dt.date(2016, 1, 1) + dt.timedelta(days=rng.randrange(3200))
@@ -531,13 +540,17 @@ def build_sites(corpus: Corpus, base_urls: dict[str, str], *, slow_default: floa
             elif fam == "hanweb_jpaas":
                 sites[host].jpaas_columns[column].append(item)
             else:
-                trs_items.append(ListItem(title, "." + path[len(TRS_PATH):], d.isoformat()))
+                trs_items[host].append(ListItem(title, "." + path[len(TRS_PATH):], d.isoformat()))
 
     for host, n in NOISE_PER_HOST.items():
         for col in (HOSTS[host].columns or {None: None}):
             noise(host, col, n)
     for col, n in NOISE_JPAAS.items():
         noise("nb_jxj", col, n)
+    rng = random.Random(f"sites-open-world:{corpus.seed}")   # after the catalog hosts' noise: theirs unchanged
+    for host, n in NOISE_OPEN_WORLD.items():
+        for col in (HOSTS[host].columns or {None: None}):
+            noise(host, col, n)
 
     # column / list pages
     for name, site in sites.items():
@@ -547,8 +560,9 @@ def build_sites(corpus: Corpus, base_urls: dict[str, str], *, slow_default: floa
         for col, items in site.jpaas_columns.items():
             items.sort(key=lambda it: (it.date, it.path), reverse=True)
             site.static[f"/col/col{col}/index.html"] = Resp(200, site.jpaas_column_page(col))
-    trs_items.sort(key=lambda it: (it.date, it.title), reverse=True)
-    _trs_pages(sites["cixi_trs"], trs_items)
+    for host, items in trs_items.items():
+        items.sort(key=lambda it: (it.date, it.title), reverse=True)
+        _trs_pages(sites[host], items)
     for name, site in sites.items():
         if name not in ("hazards", "offsite", "oss") and "/" not in site.static:
             site.static["/"] = Resp(200, _home(name, site))
@@ -557,7 +571,7 @@ def build_sites(corpus: Corpus, base_urls: dict[str, str], *, slow_default: floa
 
 
 def _trs_pages(site: Site, items: list[ListItem]) -> None:
-    hp = HOSTS["cixi_trs"]
+    hp = site.plan
     n = max(1, (len(items) + PER_PAGE - 1) // PER_PAGE)
     for p in range(n):
         sel = items[p * PER_PAGE:(p + 1) * PER_PAGE]

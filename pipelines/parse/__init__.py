@@ -1,7 +1,7 @@
 """govreports parser: one document (HTML, plain text, PDF, DOCX) → metrics, checks and metadata.
 
-    parse_document(data, *, filename=None, media_type=None, agency=None, year=None) -> dict
-    parse_path(path, agency=None, year=None) -> dict
+    parse_document(data, *, filename=None, media_type=None, agency=None, year=None, division=None) -> dict
+    parse_path(path, agency=None, year=None, division=None) -> dict
 
 Every reader reduces its format to rows of cells plus running text (model.Document); one template
 matcher (tables.py / pre2019.py) maps them to the metric codes of metrics.csv.
@@ -21,7 +21,7 @@ from .pipeline import PARSER_VERSION, parse_document  # noqa: E402
 __all__ = ["PARSER_VERSION", "UnreadableDocument", "parse_document", "parse_path"]
 
 
-def parse_path(path, agency: str | None = None, year: int | None = None) -> dict:
+def parse_path(path, agency: str | None = None, year: int | None = None, division: str | None = None) -> dict:
     """Read a local file and parse it; UnreadableDocument("<path>: <reason>") when it cannot be read."""
     p = Path(path)
     try:
@@ -35,6 +35,6 @@ def parse_path(path, agency: str | None = None, year: int | None = None) -> dict
     if not data.strip():
         raise UnreadableDocument(f"{path}: empty file")
     try:
-        return parse_document(data, filename=p.name, agency=agency, year=year)
+        return parse_document(data, filename=p.name, agency=agency, year=year, division=division)
     except UnreadableDocument as exc:
         raise UnreadableDocument(f"{path}: {exc}") from None

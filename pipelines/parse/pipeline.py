@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from .agencies import canonical
-from .agencies import from_text as agency_from_text
+from .agency_resolve import Resolved
+from .agency_resolve import resolve as resolve_agency
 from .catalog import APPLICANTS, METRICS, era_codes
 from pipelines.encoding import decode_bytes as decode
 from .checks import run_checks
@@ -24,11 +24,22 @@ PARSER_VERSION: Final = "1.0.0"
 _LEGACY_NAMES: Final = {"doc": ".doc", "wps": ".wps", "xls": ".xls", "et": ".et", "ppt": ".ppt", "dps": ".dps"}
 
 
-def _empty_result(status: str, warnings: list[str], agency=None, year=None) -> dict:
-    return {"title": None, "agency_name": canonical(None, hint=agency) if agency else None,
+def _agency_keys(ag: Resolved | None) -> dict:
+    if ag is None:
+        return {"agency_division_code": None, "agency_kind": None, "agency_admin_level": None,
+                "agency_sector": None, "agency_confidence": None, "agency_evidence": None}
+    return {"agency_division_code": ag.division, "agency_kind": ag.kind, "agency_admin_level": ag.admin_level,
+            "agency_sector": ag.sector, "agency_confidence": ag.confidence, "agency_evidence": ag.evidence}
+
+
+def _empty_result(status: str, warnings: list[str], agency=None, year=None, division=None) -> dict:
+    ag = resolve_agency(agency=agency, division=division) if agency else None
+    if ag is not None:
+        warnings = warnings + ag.warnings
+    return {"title": None, "agency_name": ag.name if ag is not None else None,
             "agency_as_printed": None, "report_year": int(year) if year else None, "era": None,
             "published_on": None, "metrics": [], "checks": [], "warnings": warnings,
-            "parse_status": status}
+            "parse_status": status, **_agency_keys(ag)}
 
 
 def _read(data: bytes, kind: str, media_type: str | None) -> Document:
@@ -106,15 +117,15 @@ def _metric_list(metrics: dict) -> list[dict]:
 
 
 def parse_document(data: bytes, *, filename: str | None = None, media_type: str | None = None,
-                   agency: str | None = None, year: int | None = None) -> dict:
+                   agency: str | None = None, year: int | None = None, division: str | None = None) -> dict:
     if not data or data.isspace():  # (not data.strip(): that copies the whole document)
-        return _empty_result("not_a_report", ["empty document"], agency, year)
+        return _empty_result("not_a_report", ["empty document"], agency, year, division)
     kind = sniff(data, filename, media_type)
     if kind in ("legacy", "xlsx", "ofd", "rtf"):
         ext = (filename or "").lower().rsplit(".", 1)[-1] if filename and "." in filename else kind
         return _empty_result("unsupported_format", [
             f"unsupported format ({_LEGACY_NAMES.get(ext, ext)}): convert to DOCX, PDF or HTML to parse it"],
-            agency, year)
+            agency, year, division)
     if kind in ("zip", "binary") or kind.startswith("image:"):
         raise UnreadableDocument(f"not a document ({kind.split(':')[-1]})")
 
@@ -153,17 +164,11 @@ def parse_document(data: bytes, *, filename: str | None = None, media_type: str 
     report_year, year_source = find_year(title, text, year)
     if year and report_year and int(year) != report_year:
         warnings.append(f"--year {year} differs from the document's {report_year} ({year_source})")
-    printed = agency_from_title(title) or agency_from_body(doc.lines)
-    context = text + "\n" + "\n".join(str(doc.meta.get(k, "")) for k in ("site", "source", "title"))
-    agency_name = canonical(printed, context, hint=agency)
-    if agency_name is None and not agency:
-        signed = agency_from_signature(doc.lines)
-        agency_name = (canonical(signed, context) if signed else None) or agency_from_text(
-            text if printed is None else context)
-    if agency and printed:
-        inferred = canonical(printed, text)
-        if inferred and inferred != agency_name:
-            warnings.append(f"--agency {agency} differs from the document's {inferred}")
+    # who published it: every piece of evidence combined (agency_resolve.py)
+    ag = resolve_agency(title_agency=agency_from_title(title), header=agency_from_body(doc.lines),
+                        signature=agency_from_signature(doc.lines), meta=doc.meta, text=text, title=title,
+                        agency=agency, division=division)
+    warnings.extend(ag.warnings)
     published = find_published(doc.lines, doc.rows, doc.meta)
 
     table_metrics = res.metrics
@@ -195,8 +200,8 @@ def parse_document(data: bytes, *, filename: str | None = None, media_type: str 
 
     return {
         "title": title,
-        "agency_name": agency_name,
-        "agency_as_printed": printed,
+        "agency_name": ag.name,
+        "agency_as_printed": ag.as_printed,
         "report_year": report_year,
         "era": era,
         "published_on": published,
@@ -204,6 +209,7 @@ def parse_document(data: bytes, *, filename: str | None = None, media_type: str 
         "checks": run_checks(table_metrics, era),
         "warnings": warnings,
         "parse_status": status,
+        **_agency_keys(ag),
     }
 
 

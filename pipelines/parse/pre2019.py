@@ -8,7 +8,8 @@ from .labels import core, norm
 from .memo import memo
 from .numbers import clean
 
-# verified label variants (report-templates.md §2.3) on top of the catalog's own row labels
+# verified label variants (report-templates.md §2.3) on top of the catalog's own row labels; every
+# target code is a row of metrics.csv and of the dbt seed (tests/unit/test_metric_catalog.py)
 SYNONYMS: Final = {
     "pre_proactive_items": ["主动公开信息数", "主动公开文件数"],
     "pre_normative_docs_issued": ["新增的行政规范性文件数"],

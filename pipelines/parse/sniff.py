@@ -6,6 +6,8 @@ import re
 import zipfile
 from typing import Final
 
+from pipelines.encoding import bom_encoding
+
 OLE: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .wps / .xls / .ppt
 _BINARY_MAGIC: Final = (
     (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
@@ -41,11 +43,23 @@ def sniff(data: bytes, filename: str | None = None, media_type: str | None = Non
     for magic, kind in _BINARY_MAGIC:
         if kind and head.startswith(magic):
             return "rtf" if kind == "rtf" else "image:" + kind
+    bom = bom_encoding(head)
+    if bom is not None and bom[0] != "utf-8":
+        # UTF-16/32 text is full of NUL bytes: judge the decoded characters, not the bytes
+        enc, n = bom
+        width = 4 if "32" in enc else 2
+        chunk = data[n:n + 8192 - (8192 % width)]
+        sample = chunk.decode(enc, "replace").encode("utf-8")
+        return _text_kind(sample, filename, media_type)
     sample = data[:8192]
     if sample:
         ctrl = len(sample) - len(sample.translate(None, _CTRL))
         if ctrl / len(sample) > 0.10:
             return "binary"
+    return _text_kind(data[:4096], filename, media_type)
+
+
+def _text_kind(head: bytes, filename: str | None, media_type: str | None) -> str:
     name = (filename or "").lower()
     mt = (media_type or "").lower()
     for ext, kind in _LEGACY_EXT.items():
@@ -53,6 +67,6 @@ def sniff(data: bytes, filename: str | None = None, media_type: str | None = Non
             return "legacy"
     if "html" in mt or name.endswith((".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")):
         return "html"
-    if _HTML_HINT.search(data[:4096]):
+    if _HTML_HINT.search(head[:4096]):
         return "html"
     return "text"

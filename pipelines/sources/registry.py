@@ -77,6 +77,11 @@ class Source:
     respect_robots: bool = True
     tls: dict = field(default_factory=dict)   # {host: {verify: bool, legacy: bool}}
     registry_dir: Path | None = None
+    # GB/T 2260 code of the jurisdiction the site serves (a portal of 淮安市: "320800"): context for
+    # names printed without their place (洪泽区人民政府, 市科委). Defaults to the source agency's division.
+    division_code: str | None = None
+    # report years the source is expected to carry (coverage of agencies found on it); None = open
+    years: tuple[int, int] | None = None
 
     def option(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default) if self.options else default
@@ -220,6 +225,18 @@ def load_registry(path: str | Path) -> Registry:
         if not isinstance(tls, dict):
             raise ValueError(f"{where}: 'tls' must be a mapping host -> profile")
 
+        division = s.get("division_code")
+        if division is not None and not re.fullmatch(r"\d{6}", str(division)):
+            raise ValueError(f"{where}: division_code {division!r} is not a six-digit GB/T 2260 code")
+        if division is None and s.get("agency"):
+            division = amap[s["agency"]].division_code
+        years = s.get("years")
+        if years is not None:
+            if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years)
+                    and years[0] <= years[1]):
+                raise ValueError(f"{where}: years must be [first, last], e.g. [2019, 2024]")
+            years = (int(years[0]), int(years[1]))
+
         def pick(key, _s=s):
             v = _s.get(key)
             return defaults.get(key) if v is None else v
@@ -235,6 +252,7 @@ def load_registry(path: str | Path) -> Registry:
             retry_backoff_s=float(pick("retry_backoff_s")), retry_after_cap_s=float(pick("retry_after_cap_s")),
             max_pages=int(pick("max_pages")), refetch=bool(s.get("refetch", False)),
             respect_robots=bool(s.get("respect_robots", True)), tls=tls, registry_dir=path.parent,
+            division_code=None if division is None else str(division), years=years,
         ))
     return Registry(path=path, defaults=defaults, sources=sources, agencies=amap)
 

@@ -10,7 +10,8 @@ RAW_TABLES: dict[str, dict[str, str]] = {
     },
     "sources": {
         "source_id": "VARCHAR", "family": "VARCHAR", "agency_id": "VARCHAR", "entry_url": "VARCHAR",
-        "verified": "BOOLEAN", "allowed_hosts": "VARCHAR",
+        "verified": "BOOLEAN", "allowed_hosts": "VARCHAR", "division_code": "VARCHAR",
+        "first_year": "INTEGER", "last_year": "INTEGER",
     },
     "report_links": {
         "source_id": "VARCHAR", "agency_id": "VARCHAR", "list_url": "VARCHAR", "url": "VARCHAR",
@@ -38,10 +39,20 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "agency_name": "VARCHAR", "agency_as_printed": "VARCHAR", "report_year": "INTEGER",
         "era": "VARCHAR", "published_on": "DATE", "n_metrics": "INTEGER",
         "n_checks_failed": "INTEGER", "warnings": "VARCHAR", "parsed_at": "TIMESTAMP",
+        # who published it, from the document's own evidence (pipelines/parse/agencies.py)
+        "agency_division_code": "VARCHAR", "agency_kind": "VARCHAR", "agency_admin_level": "VARCHAR",
+        "agency_sector": "VARCHAR", "agency_confidence": "DOUBLE", "agency_evidence": "VARCHAR",
+        "agency_division_hint": "VARCHAR",
     },
     "parsed_metrics": {
         "document_id": "VARCHAR", "metric_code": "VARCHAR", "value": "DOUBLE",
         "value_raw": "VARCHAR", "semantic": "VARCHAR",
+    },
+    # Rows the parse step kept out of parsed_metrics (a code no catalog has, a repeated code): quarantined
+    # with a reason, shown as quality issues; the rest of the document and the night go on.
+    "parsed_rejects": {
+        "document_id": "VARCHAR", "metric_code": "VARCHAR", "value": "DOUBLE", "value_raw": "VARCHAR",
+        "semantic": "VARCHAR", "reason": "VARCHAR",
     },
     "parsed_checks": {
         "document_id": "VARCHAR", "check_code": "VARCHAR", "status": "VARCHAR", "detail": "VARCHAR",

@@ -15,9 +15,19 @@ from .raw_schema import RAW_TABLES, create_sql
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw tables, and add the columns a newer version declares to an older warehouse."""
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
-    for table in RAW_TABLES:
-        con.execute(create_sql(table))
+    have: dict[str, set[str]] = {}
+    for table, column in con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                                     "WHERE table_schema = 'raw'").fetchall():
+        have.setdefault(table, set()).add(column)
+    for table, columns in RAW_TABLES.items():
+        if table not in have:
+            con.execute(create_sql(table))
+            continue
+        for column, typ in columns.items():
+            if column not in have[table]:
+                con.execute(f'ALTER TABLE raw.{table} ADD COLUMN "{column}" {typ}')
 
 
 def _frame(table: str, rows: Iterable[Mapping]) -> pd.DataFrame:

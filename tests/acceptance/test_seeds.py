@@ -69,6 +69,7 @@ def test_metadata(seed):
     assert out["report_year"] == expected["report_year"]
     assert out["era"] == expected["era"]
     assert out["agency_name"] == expected["agency"]
+    assert out["agency_division_code"] == expected["division_code"]
     assert out["agency_as_printed"] == expected["agency_as_printed"]
     assert out["published_on"] == expected["published_on"]
     assert out["parse_status"] == "parsed"

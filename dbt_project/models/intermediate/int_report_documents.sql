@@ -27,21 +27,44 @@ registry_fp as (
     ) as fp
 ),
 
+-- the agency a page that links attachments names (its latest parse): an attachment that names no
+-- agency with its place (市工信局) is the report of the page that links it
+parent_pages as (
+    select d.url as parent_url,
+           p.agency_name as parent_agency_name, p.agency_division_code as parent_division_code,
+           p.agency_kind as parent_agency_kind, p.agency_admin_level as parent_admin_level,
+           p.agency_sector as parent_agency_sector
+    from docs d
+    join parsed p using (document_id)
+    where p.agency_name is not null
+    qualify row_number() over (partition by d.url order by d.last_fetched_at desc nulls last, d.document_id desc) = 1
+),
+
 base as (
     select
         d.*,
         s.family                                    as source_family,
         coalesce(d.source_agency_id, s.agency_id)   as own_agency_id,
         p.parse_status, p.parser_version, p.parsed_at, p.error as parse_error,
-        p.title as parsed_title, p.agency_name as parsed_agency_name, p.agency_as_printed,
+        p.title as parsed_title, p.agency_as_printed,
         p.report_year as parsed_report_year, p.era, p.published_on as parsed_published_on,
         p.n_metrics, p.n_checks_failed,
+        -- the agency the document itself establishes, else the one of the page that links it
+        coalesce(p.agency_name, pp.parent_agency_name)   as parsed_agency_name,
+        case when p.agency_name is not null then 'document'
+             when pp.parent_agency_name is not null then 'parent_page' end as agency_name_source,
+        case when p.agency_name is not null then p.agency_division_code else pp.parent_division_code end as doc_division_code,
+        case when p.agency_name is not null then p.agency_kind else pp.parent_agency_kind end as doc_agency_kind,
+        case when p.agency_name is not null then p.agency_admin_level else pp.parent_admin_level end as doc_admin_level,
+        case when p.agency_name is not null then p.agency_sector else pp.parent_agency_sector end as doc_agency_sector,
+        p.agency_confidence,
         -- DuckDB's 64-bit hash of both rows (much cheaper than md5 of their text); a different
         -- DuckDB version may hash differently, which only makes one build re-resolve everything
-        cast(hash(d, p, (select fp from registry_fp)) as varchar) as input_fingerprint
+        cast(hash(d, p, pp, (select fp from registry_fp)) as varchar) as input_fingerprint
     from docs d
     left join parsed p using (document_id)
     left join sources s using (source_id)
+    left join parent_pages pp on pp.parent_url = d.parent_url
 ),
 
 {% if is_incremental() %}
@@ -60,17 +83,21 @@ changed as (
 changed as (select * from base),
 {% endif %}
 
--- candidate agencies by name: field 1 = parser's canonical name, field 2 = name as printed
+-- candidate agencies by name: field 1 = parser's canonical name, field 2 = name as printed, used
+-- only when the parser established none; a bare alias (市发改委: no place) is never proof on its own,
+-- since every city has one: it only settles between the source's own agency and others
 candidates as (
-    select b.document_id, b.own_agency_id, n.agency_id, n.match_rank, 1 as field_rank
+    select b.document_id, b.own_agency_id, n.agency_id, n.match_rank, 1 as field_rank, false as is_bare
     from changed b join names n on n.name_norm = {{ norm_name('b.parsed_agency_name') }}
     union all
-    select b.document_id, b.own_agency_id, n.agency_id, n.match_rank, 2 as field_rank
+    select b.document_id, b.own_agency_id, n.agency_id, n.match_rank, 2 as field_rank,
+           regexp_matches(b.agency_as_printed, '^\s*[市县区省镇乡]') as is_bare
     from changed b join names n on n.name_norm = {{ norm_name('b.agency_as_printed') }}
+    where b.parsed_agency_name is null
 ),
 levels as (
     select
-        document_id, field_rank, match_rank,
+        document_id, field_rank, match_rank, is_bare,
         count(distinct agency_id)                   as n_agencies,
         min(agency_id)                              as only_agency,
         bool_or(agency_id = own_agency_id)          as includes_own,
@@ -82,26 +109,34 @@ resolved as (
     select
         document_id,
         arg_min(
-            case when n_agencies = 1 then only_agency when includes_own then own_agency_id end,
+            case when includes_own and (is_bare or n_agencies > 1) then own_agency_id
+                 when n_agencies = 1 then only_agency end,
             field_rank * 10 + match_rank
-        ) filter (where n_agencies = 1 or includes_own) as agency_id,
+        ) filter (where (n_agencies = 1 and not is_bare) or includes_own) as agency_id,
         arg_min(
-            case when n_agencies = 1 and match_rank = 1 then 'name'
+            case when includes_own and (is_bare or n_agencies > 1) then 'ambiguous_alias_own_source'
+                 when n_agencies = 1 and match_rank = 1 then 'name'
                  when n_agencies = 1 and match_rank = 2 then 'former_name'
-                 when n_agencies = 1 then 'alias'
-                 else 'ambiguous_alias_own_source' end,
+                 else 'alias' end,
             field_rank * 10 + match_rank
-        ) filter (where n_agencies = 1 or includes_own) as agency_match
+        ) filter (where (n_agencies = 1 and not is_bare) or includes_own) as agency_match
     from levels
     group by document_id
 ),
 
 -- agency of the changed documents (resolved now); the others keep the stored resolution
+-- catalog first; then the agency the document (or the page linking it) establishes, open world:
+-- an id from its division and canonical name; then the source's own agency; else an unresolved
+-- agency keyed by what was printed and where (a quality issue says so)
 changed_resolved as (
     select
         c.document_id,
-        coalesce(r.agency_id, c.own_agency_id)      as agency_id,
+        case when r.agency_id is not null then r.agency_id
+             when c.parsed_agency_name is not null then {{ document_agency_id('c.parsed_agency_name', 'c.doc_division_code') }}
+             when c.own_agency_id is not null then c.own_agency_id
+             else {{ unresolved_agency_id('c.agency_as_printed', 'c.source_id') }} end as agency_id,
         case when r.agency_id is not null then r.agency_match
+             when c.parsed_agency_name is not null then c.agency_name_source
              when c.own_agency_id is not null then 'source_agency'
              else 'unresolved' end                  as agency_match,
         coalesce(c.parsed_report_year, c.year_hint) as report_year
@@ -185,7 +220,10 @@ ranked as (
         case when is_report_candidate then
             row_number() over (
                 partition by is_report_candidate, agency_id, report_year
-                order by (parse_status_filled = 'parsed') desc,
+                -- the document that carries the tables: parsed, else one that holds the report but
+                -- could not be read (image-only, legacy format) before a page without tables (a shell)
+                order by case parse_status_filled when 'parsed' then 1 when 'image_only' then 2
+                              when 'unsupported_format' then 2 when 'no_tables' then 3 else 4 end,
                          (own_agency_id is not distinct from agency_id) desc,
                          format_rank,
                          coalesce(n_metrics, 0) desc,
@@ -218,6 +256,13 @@ select
     link_title,
     parsed_agency_name,
     agency_as_printed,
+    agency_name_source,
+    doc_division_code,
+    doc_agency_kind,
+    doc_admin_level,
+    doc_agency_sector,
+    agency_confidence,
+    (agency_match not in ('document', 'parent_page', 'unresolved'))   as is_catalogued_agency,
     year_hint,
     era,
     parse_status_filled                                 as parse_status,

@@ -115,8 +115,41 @@ v7 as (
     where cur.prev_year_items is not null and prev.prev_year_items is not null and prev.items_change is not null
       and cur.prev_year_items <> prev.prev_year_items + prev.items_change
 ),
+-- the document level: who published it, and rows the parse step quarantined
+agency_issues as (
+    select
+        c.report_id, c.agency_id, c.report_year, c.document_id,
+        'agency_unresolved' as check_code, 'fail' as status,
+        format('no agency established from the document{}; kept under {} (source {})',
+               case when c.agency_as_printed is not null then format(' (printed: {})', c.agency_as_printed) else '' end,
+               c.agency_id, coalesce(c.source_id, '?')) as detail,
+        'warehouse' as source, cast(null as varchar) as rule_id, 'warning' as severity
+    from canon c
+    where c.agency_match = 'unresolved'
+    union all
+    select
+        c.report_id, c.agency_id, c.report_year, c.document_id,
+        'agency_evidence_conflict' as check_code, 'fail' as status, w.warning as detail,
+        'parser' as source, cast(null as varchar) as rule_id, 'warning' as severity
+    from canon c
+    join (select document_id, unnest(warnings) as warning from {{ ref('stg_parse__reports') }}) w using (document_id)
+    where w.warning like 'agency evidence conflicts:%'
+    qualify row_number() over (partition by c.report_id order by w.warning) = 1
+),
+rejected_rows as (
+    select
+        c.report_id, c.agency_id, c.report_year, c.document_id,
+        x.reason || '__' || x.metric_code as check_code, 'fail' as status,
+        format('{}: {} = {} kept out of the facts', x.reason, x.metric_code, coalesce(x.value_raw, '')) as detail,
+        'parser' as source, cast(null as varchar) as rule_id, 'warning' as severity
+    from {{ ref('stg_parse__rejects') }} x
+    join canon c using (document_id)
+    qualify row_number() over (partition by c.report_id, x.reason, x.metric_code order by x.value_raw) = 1
+),
 allq as (
     select * from parser_issues
+    union all by name select * from agency_issues
+    union all by name select * from rejected_rows
     union all by name select * from v5
     union all by name select * from v6
     union all by name select * from v7

@@ -8,7 +8,7 @@
 -- from intermediate tables) and only the reports whose row differs from the stored one are
 -- rewritten; reports that are no longer canonical are deleted by the post-hook.
 with r as (select * from {{ ref('int_reports__canonical') }}),
-a as (select agency_id, kind from {{ ref('stg_registry__agencies') }}),
+a as (select agency_id, kind from {{ ref('int_agencies') }}),
 y as (select * from {{ ref('dim_year') }}),
 x as (
     select

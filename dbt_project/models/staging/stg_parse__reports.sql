@@ -16,5 +16,12 @@ select
     coalesce(try_cast(n_checks_failed as integer), 0)  as n_checks_failed,
     nullif(cast(warnings as varchar), '')              as warnings_json,
     {{ json_text_list('warnings') }}                   as warnings,
-    {{ to_ts('parsed_at') }}                           as parsed_at
+    {{ to_ts('parsed_at') }}                           as parsed_at,
+    nullif(trim(cast(agency_division_code as varchar)), '') as agency_division_code,
+    lower(nullif(trim(cast(agency_kind as varchar)), ''))   as agency_kind,
+    lower(nullif(trim(cast(agency_admin_level as varchar)), '')) as agency_admin_level,
+    nullif(trim(cast(agency_sector as varchar)), '')   as agency_sector,
+    try_cast(agency_confidence as double)              as agency_confidence,
+    nullif(cast(agency_evidence as varchar), '')       as agency_evidence_json,
+    nullif(trim(cast(agency_division_hint as varchar)), '') as agency_division_hint
 from src

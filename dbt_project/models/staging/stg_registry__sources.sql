@@ -7,5 +7,8 @@ select
     cast(entry_url as varchar)                         as entry_url,
     coalesce({{ to_bool('verified') }}, false)         as verified,
     {{ json_text_list('allowed_hosts') }}              as allowed_hosts,
+    nullif(trim(cast(division_code as varchar)), '')   as division_code,
+    try_cast(first_year as integer)                    as first_year,
+    try_cast(last_year as integer)                     as last_year,
     nullif(trim(cast(agency_id as varchar)), '') is null as is_portal
 from src

@@ -40,7 +40,12 @@ _PARSERS: Final[dict[str, etree.HTMLParser]] = {}
 _META_KEYS: Final = {"articletitle": "title", "pubdate": "published", "publishdate": "published",
               "firstpublishedtime": "published", "publishtime": "published", "dc.date": "published",
               "article:published_time": "published", "contentsource": "source",
-              "sitename": "site", "columnname": "column"}
+              "sitename": "site", "columnname": "column", "author": "publisher", "publisher": "publisher"}
+# xxgk-style labelled fields (发布机构：… 信息来源：…) say who published the page; the value is read
+# after the label, past tags and CMS comments, up to the next tag or space
+_LABEL_VALUE: Final = re.compile(r"\s*[:：]\s*(?:<!--.*?-->|<[^>]{0,200}>|&nbsp;|\s)*([^<>\s\u3000：:|&]{2,40})", re.S)
+_SOURCE_LABELS: Final = ("信息", "文章")  # 信息来源, 文章来源; a bare 来源 only at a word start (not 数据来源)
+_CJK_BEFORE: Final = re.compile(r"[\u4e00-\u9fa5]")
 _BLOCK_TAGS: Final = ("p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section",
                "article", "blockquote", "dd", "dt", "center", "ul", "ol", "pre", "header", "footer",
                "form", "caption", "hr", "td", "th")
@@ -71,7 +76,32 @@ def _meta(text: str) -> dict:
         m = _PUBLISHED.search(text)
         if m:
             out["published"] = "%s-%s-%s" % m.groups()
+    value = _labelled(text, "发布机构", None)
+    if value:
+        out["publisher"] = value
+    if "source" not in out:
+        value = _labelled(text, "来源", _SOURCE_LABELS)
+        if value:
+            out["source"] = value
     return out
+
+
+def _labelled(text: str, label: str, words: tuple[str, ...] | None) -> str | None:
+    """The value of a labelled field of the page (发布机构：<td>苏州市生态环境局</td>). A label inside
+    a word is none (数据来源) unless the word is one of `words` (信息来源). One str.find per label:
+    a regex search over the whole page costs several times more."""
+    start = 0
+    for _ in range(8):
+        k = text.find(label, start)
+        if k < 0:
+            return None
+        start = k + len(label)
+        if k and _CJK_BEFORE.match(text, k - 1) and not (words and k >= 2 and text.startswith(words, k - 2)):
+            continue
+        m = _LABEL_VALUE.match(text, start)
+        if m:
+            return _html.unescape(m.group(1)).strip()
+    return None
 
 
 # C-level text serialisation of a cell: <br> contributes nothing (本年新<br>制作数量 → 本年新制作数量);

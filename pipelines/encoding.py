@@ -63,16 +63,16 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str
     """Return (text, encoding used); never raises (last resort: gb18030 with replacement)."""
     bom = bom_encoding(data)
     if bom is not None:
-        enc, n = bom
-        if enc == "utf-8":
+        codec, n = bom
+        if codec == "utf-8":
             declared = header_charset(content_type) or meta_charset(data)
             name = "utf-8" if declared and declared.startswith("utf-8") else "utf-8-sig"
         else:
-            name = enc
+            name = codec
         try:
-            return data[n:].decode(enc), name
+            return data[n:].decode(codec), name
         except UnicodeDecodeError:
-            return data[n:].decode(enc, "replace"), name + "+replace"
+            return data[n:].decode(codec, "replace"), name + "+replace"
     tried: list[str] = []
     for enc in (header_charset(content_type), meta_charset(data)):
         if enc and enc not in tried:

@@ -6,6 +6,7 @@ damaged file (the damaged copy is kept under quarantine/ as evidence)."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sqlite3
 import tempfile
@@ -15,6 +16,8 @@ from pathlib import Path
 from . import claims
 from .errors import BlobCorrupt, BlobMissing
 from .records import DocumentRecord, FetchRecord, LinkRecord, utcnow
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS fetches (
@@ -189,6 +192,14 @@ class Archive:
 
     # -- faults --------------------------------------------------------------------------------
     def record_fault(self, sha: str, kind: str, actual: str | None = None) -> None:
+        """Note a damaged/missing blob (best effort: a read-only or busy index must not hide the
+        fault itself, which the caller raises)."""
+        try:
+            self._record_fault(sha, kind, actual)
+        except sqlite3.Error:
+            log.warning("could not record the %s blob %s in the archive index", kind, sha)
+
+    def _record_fault(self, sha: str, kind: str, actual: str | None) -> None:
         with self._lock:
             self._db.execute(
                 "INSERT INTO blob_faults (content_sha256, kind, actual_sha256, detected_at, repaired_at) "

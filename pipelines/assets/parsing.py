@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 
 import duckdb
 
-from pipelines.parse import PARSER_VERSION, UnreadableDocument, parse_document
+from pipelines.parse import PARSER_VERSION
+from pipelines.parse_worker import Job, ParsePool, parse_safely
 from pipelines.warehouse.writer import ensure_raw_schema, upsert_by_document
 
 from .quarantine import UNKNOWN, known_metric_codes, quarantine
@@ -24,18 +25,21 @@ class ParseStats:
     skipped_already_parsed: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     rejected: dict[str, int] = field(default_factory=dict)  # reason -> metric rows quarantined
+    worker_restarts: int = 0      # parse workers replaced after a timeout, the memory limit or a crash
 
 
 def documents_to_parse(con: duckdb.DuckDBPyConnection, documents: Iterable[Mapping],
                        known_codes: Collection[str] | None = None) -> list[Mapping]:
     """Documents without a parse by this parser version (re-running parses nothing twice), and those
     whose quarantine the catalog has since changed: a rejected code the catalog now has, or a metric
-    row (written before the quarantine existed) whose code it lacks."""
+    row (written before the quarantine existed) whose code it lacks. A `timeout` is tried again (a
+    busy machine may have caused it); a `too_large` is not (the limits are the same next night)."""
     ensure_raw_schema(con)
     done = {
         row[0]
         for row in con.execute(
-            "SELECT document_id FROM raw.parsed_reports WHERE parser_version = ?", [PARSER_VERSION]
+            "SELECT document_id FROM raw.parsed_reports WHERE parser_version = ? AND parse_status <> 'timeout'",
+            [PARSER_VERSION]
         ).fetchall()
     }
     known = sorted(known_metric_codes() if known_codes is None else known_codes)
@@ -51,22 +55,29 @@ AGENCY_FIELDS = ("agency_division_code", "agency_kind", "agency_admin_level", "a
 
 def parse_one(doc: Mapping, data: bytes, *, agency_name: str | None, year: int | None,
               division: str | None = None, known_codes: Collection[str] | None = None) -> dict:
-    """Parse one archived document into the raw tables' rows; never raises. Metric rows whose code
-    is in no catalog (`known_codes`, default the dbt seed) or repeats go to "rejects", not "metrics"."""
+    """Parse one archived document (in this process) into the raw tables' rows; never raises. Metric
+    rows whose code is in no catalog (`known_codes`, default the dbt seed) or repeats go to "rejects"."""
+    outcome = parse_safely(data, **parse_kwargs(doc, agency_name, year, division))
+    return rows_of(doc, outcome, division=division, known_codes=known_codes)
+
+
+def parse_kwargs(doc: Mapping, agency_name: str | None, year: int | None, division: str | None) -> dict:
+    return {"filename": doc.get("filename") or doc.get("url"), "media_type": doc.get("media_type"),
+            "agency": agency_name, "year": year, "division": division}
+
+
+def rows_of(doc: Mapping, outcome: Mapping, *, division: str | None = None,
+            known_codes: Collection[str] | None = None) -> dict:
+    """The raw tables' rows of one parse outcome (pipelines/parse_worker.py: a result, or a status
+    such as error / too_large / timeout with the reason in `error`)."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     base = {"document_id": doc["document_id"], "content_sha256": doc["content_sha256"],
             "parser_version": PARSER_VERSION, "parsed_at": now, "agency_division_hint": division}
-    try:
-        result = parse_document(data, filename=doc.get("filename") or doc.get("url"),
-                                media_type=doc.get("media_type"), agency=agency_name, year=year,
-                                division=division)
-    except UnreadableDocument as exc:
-        return {"report": {**base, "parse_status": "error", "error": str(exc), "n_metrics": 0,
-                           "n_checks_failed": 0, "warnings": "[]"}, "metrics": [], "rejects": [], "checks": []}
-    except Exception as exc:  # a parser bug must not stop the night: record it on the document
-        return {"report": {**base, "parse_status": "error", "error": f"{type(exc).__name__}: {exc}",
+    if "result" not in outcome:
+        return {"report": {**base, "parse_status": outcome.get("status") or "error", "error": outcome.get("error"),
                            "n_metrics": 0, "n_checks_failed": 0, "warnings": "[]"},
                 "metrics": [], "rejects": [], "checks": []}
+    result = outcome["result"]
     rows = [{"document_id": doc["document_id"], **{k: m.get(k) for k in ("metric_code", "value", "value_raw", "semantic")}}
             for m in result.get("metrics", [])]
     metrics, rejects, quarantined = quarantine(rows, known_metric_codes() if known_codes is None else known_codes)
@@ -102,23 +113,29 @@ def parse_pending(con: duckdb.DuckDBPyConnection, documents: Iterable[Mapping],
     known = known_metric_codes() if known_codes is None else set(known_codes)
     pending = documents_to_parse(con, documents, known)
     stats = ParseStats(skipped_already_parsed=len(documents) - len(pending))
-    for start in range(0, len(pending), batch_size):
-        batch = pending[start:start + batch_size]
-        rows = {t: [] for t in PARSE_TABLES}
-        for doc in batch:
-            agency, year, division = context_for(doc)
-            out = parse_one(doc, read_blob(doc["content_sha256"]), agency_name=agency, year=year,
-                            division=division, known_codes=known)
-            rows["parsed_reports"].append(out["report"])
-            rows["parsed_metrics"].extend(out["metrics"])
-            rows["parsed_rejects"].extend(out["rejects"])
-            for r in out["rejects"]:
-                stats.rejected[r["reason"]] = stats.rejected.get(r["reason"], 0) + 1
-            rows["parsed_checks"].extend(out["checks"])
-            status = out["report"]["parse_status"]
-            stats.by_status[status] = stats.by_status.get(status, 0) + 1
-        upsert_by_document(con, rows, [d["document_id"] for d in batch])
-        stats.parsed += len(batch)
-        if on_progress:
-            on_progress(stats.parsed, len(pending))
+    # Every document is parsed in a worker process under a timeout and a memory limit
+    # (pipelines/parse_worker.py); its bytes are read from the archive when a worker takes it.
+    with ParsePool() as pool:
+        for start in range(0, len(pending), batch_size):
+            batch = pending[start:start + batch_size]
+            contexts = [context_for(doc) for doc in batch]
+            jobs = [Job(data=(lambda sha=doc["content_sha256"]: read_blob(sha)),
+                        kwargs=parse_kwargs(doc, agency, year, division))
+                    for doc, (agency, year, division) in zip(batch, contexts)]
+            rows = {t: [] for t in PARSE_TABLES}
+            for doc, (_, _, division), outcome in zip(batch, contexts, pool.map(jobs)):
+                out = rows_of(doc, outcome, division=division, known_codes=known)
+                rows["parsed_reports"].append(out["report"])
+                rows["parsed_metrics"].extend(out["metrics"])
+                rows["parsed_rejects"].extend(out["rejects"])
+                for r in out["rejects"]:
+                    stats.rejected[r["reason"]] = stats.rejected.get(r["reason"], 0) + 1
+                rows["parsed_checks"].extend(out["checks"])
+                status = out["report"]["parse_status"]
+                stats.by_status[status] = stats.by_status.get(status, 0) + 1
+            upsert_by_document(con, rows, [d["document_id"] for d in batch])
+            stats.parsed += len(batch)
+            if on_progress:
+                on_progress(stats.parsed, len(pending))
+        stats.worker_restarts = pool.restarts
     return stats

@@ -13,21 +13,13 @@ from ..archive import Archive, DocumentRecord, LinkRecord
 from ..sources import Registry, Source
 from .adapters import get_adapter
 from .adapters.base import Discovered
+from . import resume
+from .claims import record_late_claims
 from .client import Fetcher, FetchResult, url_filename
 from .formats import source_format
 from .titles import year_hint
 
 log = logging.getLogger(__name__)
-
-# Failures that a later attempt will not change: a link that ended so is settled, not outstanding.
-PERMANENT_REASONS = frozenset({"not_allowed", "robots", "too_large", "redirect_loop", "not_found",
-                               "unsupported_encoding"})
-
-
-def is_permanent(reason: str | None) -> bool:
-    r = reason or ""
-    return r in PERMANENT_REASONS or (r.startswith("http_4") and r not in ("http_408", "http_429"))
-
 
 UNREACHABLE_REASONS = ("timeout", "connect_error", "dns_error", "tls_error", "not_allowed",
                        "redirect_loop", "protocol_error", "read_error", "proxy_error", "retries_exhausted",
@@ -103,7 +95,7 @@ class SourceContext:
         self.report = SourceReport(source.id, source.family)
         # the previous crawl of this source, read before this run marks its own start
         self.previous_crawl = None if check_mode else self.archive.last_crawl(source.id, before_run=engine.run_id)
-        self._outstanding: bool | None = None
+        self.outstanding: bool | None = None     # resume.outstanding_links, once per crawl
 
     async def get(self, url: str, *, method: str = "GET", data=None) -> FetchResult:
         res = await self.fetcher.fetch(self.source, url, stage="list", method=method, data=data,
@@ -118,38 +110,11 @@ class SourceContext:
 
     def can_stop(self, report_urls, next_url: str) -> bool:
         """Incremental listing (option ``stop_at_known``, default on): stop paging before
-        ``next_url`` only when what is archived proves the rest of the listing is known:
-        every report link of the page just read is archived intact, the previous crawl of this
-        source ran to its end without transient errors, a crawl that did so read ``next_url``,
-        and every link this source ever listed is archived intact or failed for good. A crawl
-        killed midway, a damaged blob or a link that timed out therefore walks the whole listing
-        again. ``refetch`` sources always walk everything."""
+        ``next_url`` only when the archive proves the rest of the listing is known (resume.py).
+        ``refetch`` sources always walk everything."""
         if self.check_mode or self.source.refetch or not self.source.option("stop_at_known", True):
             return False
-        report_urls = list(report_urls)
-        if not report_urls or not all(self.archived(u) for u in report_urls):
-            return False
-        prev = self.previous_crawl
-        if not prev or not prev.get("finished_at") or not prev.get("clean"):
-            return False
-        if not self.archive.fetched_in_clean_crawl(self.source.id, next_url):
-            return False
-        return not self.outstanding_links()
-
-    def outstanding_links(self) -> bool:
-        """Some link this source listed in an earlier crawl is neither archived intact nor failed
-        for good (computed once per crawl; blobs are hashed once per process)."""
-        if self._outstanding is None:
-            self._outstanding = False
-            for u in self.archive.source_link_urls(self.source.id):
-                if self.archive.document_intact(u):
-                    continue
-                last = self.archive.latest_fetch(u)
-                if last and last["outcome"] == "error" and is_permanent(last["reason"]):
-                    continue
-                self._outstanding = True
-                break
-        return self._outstanding
+        return resume.listing_known(self, report_urls, next_url)
 
     def entry_failed(self, reason: str) -> None:
         self.entry_reason = reason
@@ -207,7 +172,7 @@ class Engine:
             ctxs = [SourceContext(self, s, self.check_mode) for s in sources]
             await asyncio.gather(*(self._source(c) for c in ctxs))
             if not self.check_mode:
-                self._record_late_claims()
+                record_late_claims(self.archive, self._also_linked)
             return ctxs
         finally:
             await self.fetcher.aclose()
@@ -251,15 +216,8 @@ class Engine:
             ctx.report.status, ctx.report.reason = "error", f"{type(e).__name__}: {e}"
         self._finish(ctx)
         if not self.check_mode:
-            self.archive.crawl_finished(src.id, self.run_id, clean=self._clean(ctx))
+            self.archive.crawl_finished(src.id, self.run_id, clean=resume.crawl_was_clean(ctx, self.run_id))
         self.emit({"kind": "source_done", "source_id": src.id, "status": ctx.report.status})
-
-    def _clean(self, ctx: SourceContext) -> bool:
-        """The source's crawl ended with nothing left to retry (what can_stop may trust later)."""
-        if ctx.report.status == "error":
-            return False
-        return not any(stage != "robots" and not is_permanent(reason)
-                       for stage, reason in self.archive.fetch_errors(self.run_id, ctx.source.id))
 
     def _finish(self, ctx: SourceContext) -> None:
         r = ctx.report
@@ -293,29 +251,6 @@ class Engine:
             return False
         self._done_urls.add(url)
         return True
-
-    def _record_late_claims(self) -> None:
-        """A URL linked by several sources is fetched once; every other source that linked it
-        still records its claim, so the attribution rule sees all of them whatever the order."""
-        for url, claims in self._also_linked.items():
-            doc = self.archive.latest_document(url)
-            if doc is None:
-                continue
-            for ctx, link, parent_url, title, year in claims:
-                ctx.archive.record_document(self._claim_record(ctx, doc, link, parent_url, title, year))
-
-    @staticmethod
-    def _claim_record(ctx, doc: dict, link: LinkRecord, parent_url, title, year) -> DocumentRecord:
-        own = ctx.source.agency
-        agency = link.agency_id or own
-        return DocumentRecord(
-            url=doc["url"], content_sha256=doc["content_sha256"], source_id=ctx.source.id, agency_id=agency,
-            parent_url=parent_url, source_format=doc["source_format"], media_type=doc["media_type"],
-            filename=doc["filename"], encoding=doc["encoding"], n_bytes=doc["n_bytes"],
-            link_title=title or link.link_title,
-            year_hint=year if year is not None else (link.year_hint or year_hint(title or link.link_title)),
-            listed_on=link.listed_on, first_fetched_at=doc["first_fetched_at"],
-            last_fetched_at=doc["last_fetched_at"], source_owns=bool(own and agency == own))
 
     async def _article(self, ctx: SourceContext, adapter, d: Discovered) -> None:
         link, src = d.link, ctx.source

@@ -15,7 +15,6 @@ import argparse
 import datetime as dt
 import gc
 import hashlib
-import json
 import random
 from pathlib import Path
 from urllib.parse import quote
@@ -472,6 +471,9 @@ def generate_corpus(seed: int = 0, scale: int | None = None) -> Corpus:
 
     corpus = Corpus(seed=seed, reports=reports, missing=list(MISSING), agencies=agencies)
     add_open_world(corpus)
+    from .copies import add_copies               # own random stream: the reports above are unchanged
+
+    add_copies(corpus)
     return corpus
 
 
@@ -515,50 +517,7 @@ def _scale_corpus_inner(seed: int, n: int, agencies: list[dict]) -> Corpus:
 
 # --------------------------------------------------------------------------- CLI
 
-def truth_json(rep: DemoReport) -> dict:
-    return {
-        "agency_id": rep.agency_id, "agency_name": rep.agency_name, "agency_as_printed": rep.agency_as_printed,
-        "division_code": rep.division_code, "catalogued": rep.catalogued, "landing_title": rep.landing_title,
-        "report_year": rep.report_year, "era": rep.era, "title": rep.title,
-        "published_on": rep.published_on.isoformat(), "layout": rep.layout, "host": rep.host,
-        "expect_status": rep.expect_status, "expected_failing_checks": rep.expected_failing_checks,
-        "expected_cross_year_breaks": rep.expected_cross_year_breaks,
-        "flags": rep.flags,
-        "documents": [{"format": d.format, "layout": d.layout, "role": d.role, "filename": d.filename,
-                       "host": d.host, "path": d.path, "encoding": d.encoding, "content_type": d.content_type,
-                       "sha256": hashlib.sha256(d.body).hexdigest(), "n_bytes": len(d.body),
-                       "expect_status": d.expect_status, "expect_agency_name": d.expect_agency_name,
-                       "expect_division_code": d.expect_division_code, "division_hint": d.division_hint,
-                       "expect_hinted_agency_name": d.expect_hinted_agency_name,
-                       "expect_hinted_division_code": d.expect_hinted_division_code}
-                      for d in rep.documents],
-        "metrics": [{"metric_code": k, "value": v[0], "value_raw": v[1], "semantic": v[2]}
-                    for k, v in rep.truth.items()],
-        "narrative": [{"metric_code": k, "value": v[0], "value_raw": v[1], "semantic": v[2]}
-                      for k, v in rep.narrative_truth.items()],
-    }
-
-
-def write_corpus(corpus: Corpus, out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    n = 0
-    index = []
-    for rep in corpus.reports:
-        d = out / rep.agency_id
-        d.mkdir(exist_ok=True)
-        for i, doc in enumerate(rep.documents):
-            ext = doc.format
-            fn = f"{rep.report_year}_{doc.role}{i}_{doc.layout}.{ext}"
-            (d / fn).write_bytes(doc.body)
-            n += 1
-        (d / f"{rep.report_year}_truth.json").write_text(
-            json.dumps(truth_json(rep), ensure_ascii=False, indent=1), encoding="utf-8")
-        index.append({"agency_id": rep.agency_id, "report_year": rep.report_year, "layout": rep.layout,
-                      "era": rep.era, "title": rep.title})
-    (out / "index.json").write_text(json.dumps({"seed": corpus.seed, "missing": corpus.missing,
-                                                "missing_open_world": corpus.missing_open_world, "reports": index},
-                                               ensure_ascii=False, indent=1), encoding="utf-8")
-    return n
+from .export import truth_json, write_corpus  # noqa: E402,F401  (the CLI's files; kept importable from here)
 
 
 def main(argv=None) -> None:
@@ -572,7 +531,8 @@ def main(argv=None) -> None:
     corpus = generate_corpus(a.seed, a.scale)
     t_gen = time.perf_counter() - t
     n = write_corpus(corpus, a.out)
-    print(f"{len(corpus.reports)} reports, {n} documents generated in {t_gen:.2f}s -> {a.out}")
+    extra = f" (+ {len(corpus.copies)} text copies)" if corpus.copies else ""
+    print(f"{len(corpus.reports)} reports{extra}, {n} documents generated in {t_gen:.2f}s -> {a.out}")
 
 
 if __name__ == "__main__":

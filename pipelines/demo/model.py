@@ -7,19 +7,24 @@ from dataclasses import dataclass, field
 # the document layouts (DemoDocument.layout)
 HTML_LAYOUTS = ("html_grid", "html_word", "html_flat_cells", "html_tab_rows")
 ALL_LAYOUTS = (*HTML_LAYOUTS, "pdf", "docx", "doc", "pdf_image")
+# third-party renderings of published reports (Corpus.copies, copies.py): a PDF-to-Markdown
+# conversion, OCR text, flattened page text with run-together digits
+COPY_LAYOUTS = ("md_pipe", "ocr_text", "flat_runtogether")
 
 MEDIA_TYPES = {
     "html": "text/html",
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "doc": "application/msword",
+    "md": "text/markdown",
+    "txt": "text/plain",
 }
 
 
 @dataclass
 class DemoDocument:
-    format: str                    # html | pdf | docx | doc
-    layout: str                    # one of ALL_LAYOUTS
+    format: str                    # html | pdf | docx | doc | md | txt
+    layout: str                    # one of ALL_LAYOUTS, COPY_LAYOUTS or landing
     filename: str                  # file name (attachments: the Content-Disposition name)
     body: bytes                    # exactly the bytes served
     media_type: str                # bare media type, e.g. text/html
@@ -70,6 +75,14 @@ class DemoReport:
     division_code: str | None = None  # GB/T 2260 code of the agency's division (truth)
     catalogued: bool = True           # the agency is in pipelines/sources/agencies.yaml
     landing_title: str | None = None  # title of the landing page (and list entry) when it differs from title
+    # copies (Corpus.copies): the layout of the published document this one renders, and what a
+    # parser may leave null: codes whose cells may stay null with a warning naming them (or their
+    # row), and among those the codes where any value would be a guess (a value there is WRONG)
+    copy_of: str | None = None
+    truth_null_ok: set[str] = field(default_factory=set)
+    truth_must_be_null: set[str] = field(default_factory=set)
+    # flat_runtogether: every run-together row, its cuts and how many satisfy the identities
+    segmentations: list[dict] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -91,6 +104,9 @@ class Corpus:
     # that the source is expected to carry (its registry `years`) but that were never published
     open_world_agencies: list[dict] = field(default_factory=list)
     missing_open_world: list[tuple[str, int]] = field(default_factory=list)
+    # renderings of reports above by third parties (a text archive): same agency-year, own truth
+    # allowances and flags; not in ``reports`` (one report per agency-year) but in ``documents()``
+    copies: list[DemoReport] = field(default_factory=list)
 
     def report(self, agency_id: str, year: int) -> DemoReport | None:
         for r in self.reports:
@@ -99,6 +115,7 @@ class Corpus:
         return None
 
     def documents(self):
-        for r in self.reports:
+        """(report, document) of every report, then of every copy."""
+        for r in (*self.reports, *self.copies):
             for d in r.documents:
                 yield r, d

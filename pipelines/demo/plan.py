@@ -44,6 +44,8 @@ HOSTS: dict[str, HostPlan] = {h.name: h for h in [
     HostPlan("jiangsu_portal", "hanweb_jcms", "江苏省人民政府", "3200000001", 3201,
              columns={1229999101: ("政府信息公开年度报告", 7800101)}, division_code="320000", years=(2019, 2022)),
     HostPlan("beijing_portal", "trs_static", "首都之窗", "1100000088", division_code="110000", years=(2017, 2021)),
+    # a text archive republishing reports as converted text (copies.py); last, ports of the rest unchanged
+    HostPlan("text_archive", "trs_static", "政务公开年报文本库", "3300000099"),
 ]}
 
 # agency id -> (host, column id or None)

@@ -80,8 +80,8 @@ def _text_at(g: GCell, repeat: bool, split: dict[int, tuple[str, str]]) -> str:
     return ""
 
 
-def _records(t: Table, *, repeat: bool, split_caps: bool, detach: set[str], multiline, note_cell: str | None,
-             info: MdInfo) -> list[_Rec]:
+def _records(t: Table, *, repeat: bool, ragged: bool, split_caps: bool, detach: set[str], multiline,
+             note_cell: str | None, info: MdInfo) -> list[_Rec]:
     grid = dense(t)
     split: dict[int, tuple[str, str]] = {}
     if split_caps:
@@ -98,14 +98,16 @@ def _records(t: Table, *, repeat: bool, split_caps: bool, detach: set[str], mult
         if note_cell is not None:
             cells = [note_cell if flat(g.text) == T3_IDENTITY_NOTE and c else c for g, c in zip(row, cells)]
         if key is None:
-            is_header = all(g.cell.header for g in row)
-            caption = not is_header and len({id(g.cell) for g in row}) == 1
+            caption = len({id(g.cell) for g in row}) == 1       # one cell across the table (第二十条第（一）项)
+            is_header = not caption and all(g.cell.header for g in row)
             if caption and split_caps and t.key == "t2" and len(cells[0]) > 4:
                 # 第二十条第（一）项 → two caption rows
                 info.split_captions.append((cells[0][:4], cells[0][4:]))
                 recs.append(_Rec("caption", None, [cells[0][:4]] + [""] * (len(cells) - 1)))
                 recs.append(_Rec("caption", None, [cells[0][4:]] + [""] * (len(cells) - 1)))
                 continue
+            if caption and ragged:                 # a one-cell caption row stays one cell
+                cells = [cells[0]] + [""] * (len(cells) - 1)
             recs.append(_Rec("header" if is_header else "caption", None, cells))
             continue
         n_lab = len(label_cells(row))
@@ -152,7 +154,7 @@ def _table_md(t: Table, flags: set[str], rng: random.Random, info: MdInfo, foote
     if t.key == "t3" and "md_escaped_pipe" in flags:
         note = T3_IDENTITY_NOTE.replace("，", " | ")
         info.escaped.append(note)
-    recs = _records(t, repeat=repeat, split_caps="md_caption_split" in flags, detach=detach,
+    recs = _records(t, repeat=repeat, ragged=ragged, split_caps="md_caption_split" in flags, detach=detach,
                     multiline=multiline, note_cell=note, info=info)
     footer_at = None
     if t.key == "t3" and "md_page_footer" in flags:

@@ -6,6 +6,13 @@ Uses ``pipelines.parse.parse_document`` (imported lazily).  A document *round-tr
 when the parse status is the expected one, every truth metric is found with the same value and
 semantic, the era and report year match, and the failing checks are exactly the declared ones.
 
+Cells are counted one by one: **exact** (value and semantic as the truth says), **wrong** (a
+non-null value that differs, or any value where the truth says it must stay null:
+``DemoReport.truth_must_be_null``), **null** (missing, or null where a value was due).  A null is
+*allowed* only for a code of ``DemoReport.truth_null_ok`` and only when a warning of the parse
+output names the code or its row (``row_of``: ``t3_res_granted``, ``t4_review``, ``t2_license`` …);
+every other null counts against exactness.  No layout may ever have a wrong cell.
+
 The agency is compared separately, on every readable document (not image-only / legacy files):
 ``agency_name`` / ``agency_division_code`` against ``DemoDocument.expect_agency_name`` /
 ``expect_division_code``.  A *wrong* name (non-null, different) is counted apart from a *missing*
@@ -22,6 +29,28 @@ from dataclasses import dataclass, field
 
 from .evidence import UNREADABLE
 from .model import Corpus, DemoDocument, DemoReport
+from .tables import T4_BLOCKS
+
+_T2_ITEMS = ("regulation", "normative_doc", "license", "other_service", "penalty", "coercion", "fee", "procurement")
+
+
+def row_of(code: str) -> str:
+    """The row a warning may name instead of the cell: t3_res_granted__total → t3_res_granted,
+    t4_review_total → t4_review, t2_license_decisions → t2_license."""
+    if "__" in code:
+        return code.split("__")[0]
+    for blk in T4_BLOCKS:
+        if code.startswith(f"t4_{blk}_"):
+            return f"t4_{blk}"
+    for item in _T2_ITEMS:
+        if code.startswith(f"t2_{item}_"):
+            return f"t2_{item}"
+    return code
+
+
+def names_cell(code: str, warnings: list[str]) -> bool:
+    row = row_of(code)
+    return any(code in w or row in w for w in warnings)
 
 
 @dataclass
@@ -35,8 +64,10 @@ class DocResult:
     n_truth: int = 0
     n_value_ok: int = 0
     n_raw_ok: int = 0
-    missing: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)     # null where a value was due, not allowed
     wrong: list[tuple] = field(default_factory=list)     # (code, truth, parsed)
+    allowed_null: list[str] = field(default_factory=list)   # null, in truth_null_ok, named by a warning
+    raw_diff: list[tuple] = field(default_factory=list)  # (code, truth raw, parsed raw) of exact values
     era_ok: bool = True
     year_ok: bool = True
     checks_ok: bool = True
@@ -89,6 +120,7 @@ def compare(rep: DemoReport, doc: DemoDocument, parsed: dict, *, hinted: bool = 
     res = DocResult(rep.agency_id, rep.report_year, doc.layout, doc.role, parsed.get("parse_status", "parsed"),
                     doc.expect_status)
     got = {m["metric_code"]: (m["value"], m["value_raw"], m["semantic"]) for m in parsed.get("metrics", [])}
+    warnings = [str(w) for w in parsed.get("warnings", [])]
     if doc.expect_status not in UNREADABLE:
         res.agency_checked = True
         res.expect_agency, res.expect_division = ((doc.expect_hinted_agency_name, doc.expect_hinted_division_code)
@@ -97,18 +129,28 @@ def compare(rep: DemoReport, doc: DemoDocument, parsed: dict, *, hinted: bool = 
     if doc.expect_status != "parsed":
         return res
     res.published_ok = parsed.get("published_on") == rep.published_on.isoformat()
+    null_ok, must = rep.truth_null_ok, rep.truth_must_be_null
     for code, (value, raw, sem) in rep.truth.items():
         res.n_truth += 1
         p = got.get(code)
-        if p is None:
-            res.missing.append(code)
+        pv = None if p is None else p[0]
+        if code in must and pv is not None:          # a value where any value is a guess
+            res.wrong.append((code, (value, raw, sem), p))
             continue
-        if _same(value, p[0]) and sem == p[2]:
+        if p is None or (pv is None and (value is not None or code in must)):
+            if code in null_ok and names_cell(code, warnings):
+                res.allowed_null.append(code)
+            else:
+                res.missing.append(code)
+            continue
+        if _same(value, pv) and sem == p[2]:
             res.n_value_ok += 1
+            if raw == p[1]:
+                res.n_raw_ok += 1
+            else:
+                res.raw_diff.append((code, raw, p[1]))
         else:
             res.wrong.append((code, (value, raw, sem), p))
-        if raw == p[1]:
-            res.n_raw_ok += 1
     if rep.truth:
         res.era_ok = parsed.get("era") == rep.era
         res.year_ok = parsed.get("report_year") == rep.report_year
@@ -154,6 +196,7 @@ def agency_summary(results: list[DocResult]) -> dict[str, int]:
 
 def summarise(results: list[DocResult]) -> dict[str, dict]:
     by: dict[str, dict] = defaultdict(lambda: {"docs": 0, "exact": 0, "cells": 0, "cells_ok": 0, "raw_ok": 0,
+                                               "cells_wrong": 0, "cells_null": 0, "cells_null_allowed": 0,
                                                "status_ok": 0, "errors": 0, "narrative_ok": 0, "agency_ok": 0, "published_ok": 0,
                                                "agency_wrong": 0, "agency_missing": 0})
     for r in results:
@@ -163,6 +206,9 @@ def summarise(results: list[DocResult]) -> dict[str, dict]:
         s["cells"] += r.n_truth
         s["cells_ok"] += r.n_value_ok
         s["raw_ok"] += r.n_raw_ok
+        s["cells_wrong"] += len(r.wrong)
+        s["cells_null"] += len(r.missing) + (r.n_truth if r.error else 0)
+        s["cells_null_allowed"] += len(r.allowed_null)
         s["status_ok"] += r.status == r.expected_status
         s["errors"] += r.error is not None
         s["narrative_ok"] += r.narrative_ok
@@ -188,11 +234,12 @@ def main(argv=None) -> None:
     results = run(corpus, hinted=a.hinted)
     dt_ = time.perf_counter() - t
     print(f"{len(results)} documents parsed in {dt_:.1f}s")
-    print(f"{'layout':16} {'docs':>5} {'exact':>6} {'status':>7} {'cells ok':>14} {'raw ok':>8} {'errors':>6}"
-          f" {'narr':>5} {'agency':>6} {'wrong':>5} {'none':>4} {'pub':>4}")
+    print(f"{'layout':16} {'docs':>5} {'exact':>6} {'status':>7} {'cells ok':>14} {'WRONG':>6} {'null':>6}"
+          f" {'null ok':>7} {'raw ok':>8} {'errors':>6} {'narr':>5} {'agency':>6} {'wrong':>5} {'none':>4} {'pub':>4}")
     for lay, s in sorted(summarise(results).items()):
         cells = f"{s['cells_ok']}/{s['cells']}"
-        print(f"{lay:16} {s['docs']:5d} {s['exact']:6d} {s['status_ok']:7d} {cells:>14} {s['raw_ok']:8d} {s['errors']:6d}"
+        print(f"{lay:16} {s['docs']:5d} {s['exact']:6d} {s['status_ok']:7d} {cells:>14} {s['cells_wrong']:6d}"
+              f" {s['cells_null']:6d} {s['cells_null_allowed']:7d} {s['raw_ok']:8d} {s['errors']:6d}"
               f" {s['narrative_ok']:5d} {s['agency_ok']:6d} {s['agency_wrong']:5d} {s['agency_missing']:4d}"
               f" {s['published_ok']:4d}")
     ag = agency_summary(results)

@@ -31,8 +31,8 @@ _RX = {k: re.compile(v) for k, v in KIND_PATTERNS.items()}
 _RX_NA = {k: re.compile(f"(?:{v}|/)") for k, v in KIND_PATTERNS.items()}
 
 
-def cell_kind(code: str, raw: str = "") -> str:
-    """How the template prints the cell of ``code`` (``raw``: its printed text, for the unit)."""
+def cell_kind(code: str) -> str:
+    """How the template prints the cell of ``code``."""
     if code.endswith("_items_change"):
         return "signed"
     if code == "t2_procurement_amount":
@@ -66,15 +66,20 @@ def _split(s: str, kinds: tuple[str, ...], na: bool) -> tuple[tuple[str, ...], .
     return tuple(out)
 
 
-def value_of(piece: str):
-    """The number a piece prints: int, Decimal for money, None for '/' (units dropped)."""
+def value_of(piece: str, code: str = ""):
+    """The value a piece prints, in the truth's unit: int, Decimal for money in 元 (a 万元 figure
+    ×10000: 采购总金额 says its unit, 本年收费金额 is in 万元 by its header), None for '/'."""
     p = normalise(piece)
     if p == "/":
         return None
+    wan = p.endswith("万元") or code == "t2_fee_amount"
     p = p.removesuffix("万元").removesuffix("元")
-    if "." in p:
-        return Decimal(p)
-    return int(p)
+    v = Decimal(p) if "." in p else int(p)
+    if wan:
+        v = v * 10000
+        if isinstance(v, Decimal) and v == v.to_integral_value():
+            v = int(v)
+    return v
 
 
 def t3_row_ok(vals: tuple) -> bool:
@@ -85,12 +90,17 @@ def t4_ok(vals: tuple) -> bool:
     return all(sum(vals[b:b + 4]) == vals[b + 4] for b in (0, 5, 10))
 
 
-def row_candidates(run: str, codes: list[str], table: str, raws: list[str] | None = None) -> list[tuple]:
+def n_cuts(run: str, codes: list[str], table: str) -> int:
+    """How many cuts the printed numbers allow, before any identity."""
+    return len(split_run(run, tuple(cell_kind(c) for c in codes), na=table == "t2"))
+
+
+def row_candidates(run: str, codes: list[str], table: str) -> list[tuple]:
     """The value tuples of the cuts of one printed row that satisfy the row's own identity
     (V3 for a table-三 row, V4 for the table-四 row, none for table 二)."""
     kinds = tuple(cell_kind(c) for c in codes)
     cuts = split_run(run, kinds, na=table == "t2")
-    vals = [tuple(value_of(p) for p in cut) for cut in cuts]
+    vals = [tuple(value_of(p, c) for p, c in zip(cut, codes)) for cut in cuts]
     if table == "t3":
         vals = [v for v in vals if t3_row_ok(v)]
     elif table == "t4":

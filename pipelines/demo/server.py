@@ -308,6 +308,9 @@ class DemoServer:
         sources.append(src("cixi_reports", "trs_static", None, "cixi_trs", f"{TRS_PATH}/index.html",
                            {"agencies": published_on("cixi_trs")}))
         sources += self._open_world_sources(src)
+        if self.corpus.copies:            # the text archive (copies.py): catalog agencies' reports as text
+            sources.append(src("text_archive_reports", "trs_static", None, "text_archive", f"{TRS_PATH}/index.html",
+                               {"agencies": sorted({r.agency_id for r in self.corpus.copies})}))
         if include_hazards:
             sources.append(src("hazards", "generic", None, "hazards", "/index.html",
                                {"link_selector": "ul.list a"}, extra_hosts=()))

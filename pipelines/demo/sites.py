@@ -477,7 +477,7 @@ def build_sites(corpus: Corpus, base_urls: dict[str, str], *, slow_default: floa
         for u in urls:
             truth[u] = entry(rep, doc.format, doc.layout, doc.role, doc.host, doc.expect_status)
 
-    for rep in corpus.reports:
+    for rep in (*corpus.reports, *corpus.copies):      # copies: the text archive (copies.py)
         agency = _agency_of(corpus, rep.agency_id)
         host = rep.host
         column = AGENCY_SITES.get(rep.agency_id, (host, None))[1]

@@ -19,20 +19,17 @@ from typing import Final, NamedTuple
 from . import agencies as _cat
 from .agency_names import (NameParse, canonical_name, clean, parse_name, place_prefix,
                            with_level_name)
-from .refdata import divisions, lexicon
+from .agency_places import (CONF_PLACE_BODY, CONF_PLACE_CONTEXT, Ctx, disambiguate, division_hint, nested,
+                            place_for)
+from .refdata import divisions
 
 # how much each way of establishing the agency is trusted (1.0: printed in full, or catalog/hint)
 _CONF_EXPANDED: Final = 0.95  # the document prints the place; a short form was written in full
 _CONF_PREFIXED: Final = 0.9  # a district named without its city, unique nationwide (洪泽区)
-_CONF_PLACE_IDENTITY: Final = 0.85  # place from the signature / 发布机构 / ContentSource
-_CONF_PLACE_CONTEXT: Final = 0.75  # place from the division hint or the site name
-_CONF_PLACE_BODY: Final = 0.8  # place from a fuller mention in the body
 _CONF_OPEN: Final = 0.6  # a place below or outside the table (镇, 街道), or named only in the body
 _CONF_AREA_OPEN: Final = 0.7  # a special area not in the data file
 _CONF_CONFLICT: Final = 0.5
 
-_IDENTITY: Final = ("signature", "meta_publisher", "meta_source")
-_MAX_MENTIONS: Final = 64  # occurrences of a department looked at in the body
 
 # a title's agency part when meta.agency_from_title finds none (平潭综合实验区2022年… ends in 区)
 _TITLE_YEAR: Final = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)\s*(?:年\s*度?)?|[〇○零一二三四五六七八九]{4}\s*年\s*度?")
@@ -62,17 +59,6 @@ class _Found(NamedTuple):
     township: bool = False  # below the county level (镇/乡/街道): no admin level of the table
 
 
-class _Ctx:
-    """The evidence of one document, parsed once."""
-
-    def __init__(self, items: list[tuple[str, str]], text: str, site: str, division: str | None):
-        self.items = items  # (field, cleaned printed name) of the agency evidence, in priority order
-        self.text = text
-        self.site = site
-        self.division = division
-        self.warnings: list[str] = []
-
-
 # --------------------------------------------------------------------------- entry points
 
 def resolve(*, title_agency: str | None = None, header: str | None = None, signature: str | None = None,
@@ -81,7 +67,7 @@ def resolve(*, title_agency: str | None = None, header: str | None = None, signa
     """Combine the evidence of one document (any part may be missing) into its agency."""
     meta = meta or {}
     warnings: list[str] = []
-    hint_div = _division_hint(division, warnings)
+    hint_div = division_hint(division, warnings)
     printed_title = clean(title_agency) or _title_head(title)
     printed_header = clean(header)
     items = [(f, v) for f, v in (("title", printed_title), ("header", printed_header),
@@ -89,7 +75,7 @@ def resolve(*, title_agency: str | None = None, header: str | None = None, signa
                                  ("meta_publisher", clean(meta.get("publisher"))),
                                  ("meta_source", clean(meta.get("source")))) if v]
     as_printed = printed_title or printed_header or None
-    ctx = _Ctx(items, text, clean(meta.get("site")), hint_div)
+    ctx = Ctx(items, text, clean(meta.get("site")), hint_div)
 
     found = _from_document(ctx)
     if agency:
@@ -101,9 +87,11 @@ def resolve(*, title_agency: str | None = None, header: str | None = None, signa
                  if hinted is not None else None)
         if found is None and h and parse_name(h) is None:
             found = _Found(h, None, None, None, 1.0, [("hint", agency)])  # the caller's name, as given
+        if found is None:
+            ctx.warnings.append(f"agency unresolved: --agency {agency} names no place and the document gives none")
         if own is not None and found is not None and own.name != found.name and as_printed:
             warnings.append(f"--agency {agency} differs from the document's {own.name}")
-    if found is not None and hint_div and found.division and not _nested(found.division, hint_div):
+    if found is not None and hint_div and found.division and not nested(found.division, hint_div):
         ctx.warnings.append(f"agency evidence conflicts: division hint {hint_div} "
                             f"({divisions().by_code[hint_div].name}) vs {found.name} ({found.division})")
         found = found._replace(confidence=min(found.confidence, _CONF_CONFLICT))
@@ -128,7 +116,7 @@ def resolve(*, title_agency: str | None = None, header: str | None = None, signa
                     round(found.confidence, 2), evidence, warnings)
 
 
-def _from_document(ctx: _Ctx) -> _Found | None:
+def _from_document(ctx: Ctx) -> _Found | None:
     """The agency the document's own evidence establishes (first item that names one), checked
     against the other items."""
     found: _Found | None = None
@@ -163,7 +151,7 @@ def _from_document(ctx: _Ctx) -> _Found | None:
 
 # --------------------------------------------------------------------------- one printed name
 
-def _identify(printed: str, ctx: _Ctx, complete: bool = True, quiet: bool = False) -> _Found | None:
+def _identify(printed: str, ctx: Ctx, complete: bool = True, quiet: bool = False) -> _Found | None:
     """The agency one printed name stands for. complete=False: only when the name says it by itself
     (no place taken from elsewhere, no ambiguity decided)."""
     p = parse_name(printed)
@@ -193,7 +181,7 @@ def _identify(printed: str, ctx: _Ctx, complete: bool = True, quiet: bool = Fals
         else:
             if not complete:
                 return None
-            picked = _disambiguate(p, ctx, quiet)
+            picked = disambiguate(p, ctx, quiet)
             if picked is None:
                 return None
             code, ev = picked
@@ -207,7 +195,7 @@ def _identify(printed: str, ctx: _Ctx, complete: bool = True, quiet: bool = Fals
         else:
             conf = _CONF_PREFIXED
         if ev:
-            conf = min(conf, _CONF_PLACE_CONTEXT)
+            conf = min(conf, CONF_PLACE_CONTEXT)
         return _with_catalog(_Found(placed_name, code, p.kind, _sector(p), conf, ev, bool(p.open_place)))
     if p.open_place:
         open_name = canonical_name(p, None)
@@ -215,10 +203,10 @@ def _identify(printed: str, ctx: _Ctx, complete: bool = True, quiet: bool = Fals
     return None
 
 
-def _complete(p: NameParse, catalog_names: list[str], ctx: _Ctx) -> _Found | None:
+def _complete(p: NameParse, catalog_names: list[str], ctx: Ctx) -> _Found | None:
     """A bare level (市科委) with its place from the other evidence; a catalog alias several agencies
     share (市经信局) also by which agency's place the document mentions."""
-    placed = _place_for(p, ctx)
+    placed = place_for(p, ctx)
     if placed is not None:
         code, field, text, conf = placed
         name = canonical_name(p, code)
@@ -235,114 +223,7 @@ def _complete(p: NameParse, catalog_names: list[str], ctx: _Ctx) -> _Found | Non
         scored.sort(reverse=True)
         if scored and scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
             f = _catalog_found(scored[0][1], p.printed)
-            return f._replace(confidence=_CONF_PLACE_BODY, evidence=[("body", scored[0][2])] + f.evidence)
-    return None
-
-
-def _place_for(p: NameParse, ctx: _Ctx) -> tuple[str, str, str, float] | None:
-    """(code, field, text, confidence) of the division a bare level names, or None."""
-    lv = p.bare
-    for field, printed in ctx.items:
-        if field not in _IDENTITY:
-            continue
-        q = parse_name(printed)
-        code = _own_code(q)
-        if code is not None:
-            c = with_level_name(code, lv)
-            if c is not None:
-                return c, field, printed, _CONF_PLACE_IDENTITY
-    if ctx.division:
-        c = with_level_name(ctx.division, lv)
-        if c is not None:
-            return c, "division_hint", ctx.division, _CONF_PLACE_CONTEXT
-    if ctx.site:
-        code = _own_code(parse_name(ctx.site))
-        if code is not None:
-            c = with_level_name(code, lv)
-            if c is not None:
-                return c, "meta_site", ctx.site, _CONF_PLACE_CONTEXT
-    got = _mentions(p, ctx.text)
-    if got is not None:
-        return got[0], "body", got[1], _CONF_PLACE_BODY
-    return None
-
-
-def _own_code(q: NameParse | None) -> str | None:
-    """The division a parsed name places itself in, when it does so unambiguously."""
-    if q is None:
-        return None
-    if q.area is not None:
-        return q.area.division
-    return q.codes[0] if len(q.codes) == 1 else None
-
-
-def _mentions(p: NameParse, text: str) -> tuple[str, str] | None:
-    """The division a fuller mention of the same department in the body names (上海市科委 for 市科委):
-    (code, the mention) of the one mentioned most, None when none or a tie."""
-    if not text or p.dept is None:
-        return None
-    divs = divisions()
-    lv = p.bare
-    counts: dict[str, int] = {}
-    shown: dict[str, str] = {}
-    seen = 0
-    for form in lexicon().variants.get(p.dept.full, (p.dept.full,)):
-        needle = lv + form
-        start = 0
-        while seen < _MAX_MENTIONS:
-            k = text.find(needle, start)
-            if k < 0:
-                break
-            start = k + len(needle)
-            seen += 1
-            end = k + len(lv)
-            for n in range(min(divs.max_len, end), len(lv), -1):
-                codes = divs.by_name.get(text[end - n:end])
-                if codes:
-                    cur = [c for c in codes if divs.by_code[c].current] or list(codes)
-                    if len(cur) > 1:  # 朝阳区: only with its city printed in front
-                        cur = [c for c in cur if text[:end - n].endswith(
-                            divs.by_code[divs.by_code[c].parent].name if divs.by_code[c].parent else "\0")]
-                    if len(cur) == 1 and with_level_name(cur[0], lv) == cur[0]:
-                        counts[cur[0]] = counts.get(cur[0], 0) + 1
-                        shown.setdefault(cur[0], text[end - n:start])
-                    break
-    if not counts:
-        return None
-    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return None
-    return ranked[0][0], shown[ranked[0][0]]
-
-
-def _disambiguate(p: NameParse, ctx: _Ctx, quiet: bool) -> tuple[str, list] | None:
-    """One of the divisions an ambiguous place name (朝阳区) stands for, from evidence only: the
-    division hint, a place in the other evidence, or a mention of the candidate's city."""
-    divs = divisions()
-    cands = p.codes
-    if ctx.division:
-        hit = [c for c in cands if _nested(c, ctx.division)]
-        if len(hit) == 1:
-            return hit[0], [("division_hint", ctx.division)]
-    for field, printed in ctx.items + [("meta_site", ctx.site)]:
-        code = _own_code(parse_name(printed)) if printed and printed != p.printed else None
-        if code is not None:
-            hit = [c for c in cands if _nested(c, code)]
-            if len(hit) == 1:
-                return hit[0], [(field, printed)]
-    mentioned = []
-    for c in cands:
-        d = divs.by_code[c]
-        parent = divs.by_code.get(d.parent)
-        if parent is not None and parent.name in ctx.text:
-            mentioned.append((c, parent.name))
-    if len(mentioned) == 1:
-        return mentioned[0][0], [("body", mentioned[0][1])]
-    if not quiet:
-        shown = ", ".join(f"{c} {divs.by_code[divs.by_code[c].parent].name if divs.by_code[c].parent else ''}"
-                          for c in cands)
-        ctx.warnings.append(f"agency place ambiguous: {p.places[-1] if p.places else p.printed} "
-                            f"({shown}); no evidence decides, agency left unresolved")
+            return f._replace(confidence=CONF_PLACE_BODY, evidence=[("body", scored[0][2])] + f.evidence)
     return None
 
 
@@ -383,12 +264,6 @@ def _fits(anchor: NameParse, f: _Found) -> bool:
     return True
 
 
-def _nested(a: str, b: str) -> bool:
-    """True when one of two divisions lies in the other."""
-    divs = divisions()
-    return divs.within(a, b) or divs.within(b, a)
-
-
 def _same_agency(a: str, b: str) -> bool:
     """The same agency, or a government and its general office (reports of 县人民政府 are often signed
     by 县人民政府办公室)."""
@@ -398,18 +273,6 @@ def _same_agency(a: str, b: str) -> bool:
         if y.startswith(x) and y[len(x):] in ("办公室", "办公厅") and x.endswith("人民政府"):
             return True
     return False
-
-
-def _division_hint(division: str | None, warnings: list[str]) -> str | None:
-    if not division:
-        return None
-    code = str(division).strip()
-    if code.isdigit() and len(code) in (2, 4):
-        code = code.ljust(6, "0")
-    if code in divisions().by_code:
-        return code
-    warnings.append(f"division hint {division} is not a GB/T 2260 code; ignored")
-    return None
 
 
 def _strip_lead(name: str) -> str:

@@ -36,3 +36,24 @@ def detect_era(rows) -> str | None:
     if pre >= 2:
         return "pre2019"
     return None
+
+
+# header words cut short or split over lines (OCR reads 本年制发 / 件数 as two rows): the tolerant pass
+# only, when detect_era finds no whole mark
+Y2021_PARTS: Final = ("本年制发", "本年废止", "现行有效", "收费金额", "逾期不补正", "收费通知")
+Y2019_PARTS: Final = ("本年新制作", "本年新公开", "对外公开总", "上一年项目", "采购项目", "采购总金额", "集中采购",
+                      "对外管理服务")
+
+
+def detect_era_loose(rows) -> str | None:
+    """detect_era, then parts of the header words, spaces removed (y2019 / y2021 only)."""
+    era = detect_era(rows)
+    if era is not None:
+        return era
+    cells = [c for c in filter(None, chain.from_iterable(rows)) if not (c[0].isdigit() or len(c) > 60)]
+    text = _SPACES.sub("", "\x00".join(cells))
+    y21 = sum(text.count(m) for m in Y2021_PARTS)
+    y19 = sum(text.count(m) for m in Y2019_PARTS)
+    if y21 == y19:
+        return None
+    return "y2021" if y21 > y19 else "y2019"

@@ -62,9 +62,10 @@ def document_budget() -> Iterator[Budget]:
     if outer is not None:
         yield outer
         return
-    token = _budget.set(Budget(cells=MAX_DOCUMENT_CELLS, inflate=MAX_PDF_INFLATE_BYTES))
+    budget = Budget(cells=MAX_DOCUMENT_CELLS, inflate=MAX_PDF_INFLATE_BYTES)
+    token = _budget.set(budget)
     try:
-        yield _budget.get()
+        yield budget
     finally:
         _budget.reset(token)
 

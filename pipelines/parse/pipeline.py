@@ -18,8 +18,9 @@ from .narrative import narrative_metrics
 from .pre2019 import match_pre2019
 from .sniff import sniff
 from .tables import T3_OTHER_SUBROWS, Result, match_tables
+from . import tolerant
 
-PARSER_VERSION: Final = "1.0.0"
+PARSER_VERSION: Final = "1.1.0"
 
 _LEGACY_NAMES: Final = {"doc": ".doc", "wps": ".wps", "xls": ".xls", "et": ".et", "ppt": ".ppt", "dps": ".dps"}
 
@@ -56,6 +57,10 @@ def _read(data: bytes, kind: str, media_type: str | None) -> Document:
         from .readers.html import read_html
 
         doc = read_html(text, data, enc)
+    elif kind == "markdown":
+        from .readers.markdown import read_markdown
+
+        doc = read_markdown(text)
     else:
         from .readers.text import read_text
 
@@ -155,7 +160,15 @@ def parse_document(data: bytes, *, filename: str | None = None, media_type: str 
             match_tables(rows, era, res)
         if res.metrics:
             res.warnings.append("table cells had no row boundaries; rows rebuilt from the template labels")
+    if tolerant.needed(res, era, doc):  # cells left unfilled: read again by the template (issue 12)
+        era = tolerant.complete(doc, doc.rows, era, res)
     _derive_other(res, era)
+    if era in ("y2019", "y2021") and not _ERA_CODES[era].issubset(res.metrics):
+        # rows whose cell digits ran together (flattened text): recovered only where certain
+        from .runtogether import recover as recover_runs
+
+        if recover_runs(doc.lines, doc.rows, era, res):
+            _derive_other(res, era)
     warnings.extend(res.warnings)
 
     joiner = "" if doc.fmt == "pdf" else "\n"

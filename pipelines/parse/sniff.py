@@ -17,10 +17,13 @@ _BINARY_MAGIC: Final = (
 _HTML_HINT: Final = re.compile(rb"<\s*(?:!doctype|html|head|body|table|div|p|meta|span|tr|td|br|h[1-6])\b", re.I)
 _CTRL: Final = bytes(b for b in range(32) if b < 9 or 13 < b < 32 and b != 27)
 _LEGACY_EXT: Final = {".doc": "doc", ".wps": "wps", ".xls": "xls", ".et": "et", ".ppt": "ppt", ".dps": "dps"}
+# Markdown (PDF-to-Markdown conversions): a pipe-table separator row (|---|:--:|) or two ATX headings
+_MD_SEPARATOR: Final = re.compile(rb"^[ \t]*\|?[ \t]*:?-+:?[ \t]*\|[ \t]*:?-+:?", re.M)
+_MD_HEADING: Final = re.compile(rb"^#{1,6}[ \t]+\S", re.M)
 
 
 def sniff(data: bytes, filename: str | None = None, media_type: str | None = None) -> str:
-    """Return pdf / docx / legacy / ofd / xlsx / zip / rtf / image:<kind> / binary / html / text."""
+    """Return pdf / docx / legacy / ofd / xlsx / zip / rtf / image:<kind> / binary / html / markdown / text."""
     head = data[:16]
     # (lstrip() copies the whole document: only when there is leading whitespace to strip)
     if (data.lstrip()[:5] if data[:1].isspace() else head[:5]) == b"%PDF-" or head.startswith(b"%PDF"):
@@ -67,6 +70,10 @@ def _text_kind(head: bytes, filename: str | None, media_type: str | None) -> str
             return "legacy"
     if "html" in mt or name.endswith((".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")):
         return "html"
+    if "markdown" in mt or name.endswith((".md", ".markdown")):
+        return "markdown"
+    if _MD_SEPARATOR.search(head) or len(_MD_HEADING.findall(head)) >= 2:
+        return "markdown"  # before the HTML hint: a Markdown cell may hold a <br>
     if _HTML_HINT.search(head[:4096]):
         return "html"
     return "text"

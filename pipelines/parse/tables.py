@@ -202,6 +202,7 @@ class Result:
         self.metrics: dict[str, tuple] = {}
         self.warnings: list[str] = []
         self.found: set[str] = set()  # tables found: t2 / t3 / t4 / pre
+        self.orphans = 0  # value rows without a label inside table 三 (detached labels): see tolerant.py
 
     def put(self, code: str, raw: str | None, scale: int | None = None) -> None:
         if code in self.metrics:
@@ -305,6 +306,8 @@ def match_tables(rows, era: str, res: Result) -> None:
                                 u in norm(raw) for u in ("元", "万")):
                             res.warnings.append(f"{code}: no unit printed; read as 元")
                     res.put(code, raw, scale)
+                    if res.metrics[code][2] == "text":  # O for 0, a note instead of a number: no value
+                        res.warnings.append(f"{code}: {clean(raw)!r} is not a number; left null")
                 continue
         if labels:
             lt = tuple(labels)
@@ -336,6 +339,8 @@ def match_tables(rows, era: str, res: Result) -> None:
                     in_t3 = False
                     t3_done = True
                 continue
+        elif in_t3 and len(values) >= 7:
+            res.orphans += 1  # a row of values whose label row stood apart
         # --- table 四 -------------------------------------------------------------
         if info[4]:
             t4_header = True

@@ -59,7 +59,8 @@ class Source:
     entry_url: str | None
     agency: str | None = None
     allowed_hosts: list[str] = field(default_factory=list)
-    allow_private_addresses: bool = False
+    # true / false, or the hosts (`host`, `host:port`, `*.suffix`) that may resolve to a private address
+    allow_private_addresses: bool | tuple[str, ...] = False
     verified: bool = False
     rate_limit_per_s: float = 1.0
     proxy: str | None = None
@@ -243,7 +244,7 @@ def load_registry(path: str | Path) -> Registry:
 
         sources.append(Source(
             id=sid, family=fam, entry_url=str(entry) if entry else None, agency=s.get("agency"),
-            allowed_hosts=allowed, allow_private_addresses=bool(s.get("allow_private_addresses", False)),
+            allowed_hosts=allowed, allow_private_addresses=_private_allowance(s.get("allow_private_addresses"), where),
             verified=bool(s.get("verified", False)),
             rate_limit_per_s=float(pick("rate_limit_per_s")), proxy=s.get("proxy"), options=opts,
             user_agent=str(pick("user_agent")), timeout_s=float(pick("timeout_s")),
@@ -255,6 +256,17 @@ def load_registry(path: str | Path) -> Registry:
             division_code=None if division is None else str(division), years=years,
         ))
     return Registry(path=path, defaults=defaults, sources=sources, agencies=amap)
+
+
+def _private_allowance(value: Any, where: str) -> bool | tuple[str, ...]:
+    """`allow_private_addresses`: a boolean, or a list of host entries (never a list read as true)."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, list) and all(isinstance(h, str) and h.strip() for h in value):
+        return tuple(sorted(h.strip().lower() for h in value))
+    raise ValueError(f"{where}: allow_private_addresses must be true, false or a list of hosts")
 
 
 def resolve_local_path(source: Source) -> Path:

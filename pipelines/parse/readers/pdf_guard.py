@@ -103,7 +103,7 @@ def install() -> None:
     for name in ("zlib", "decompress_corrupted", "lzwdecode"):
         if not hasattr(pdftypes, name):      # fail closed if pdfminer reorganises its decoders
             raise RuntimeError(f"pdfminer.pdftypes.{name} not found: cannot bound PDF streams")
-    pdftypes.zlib = _BoundedZlib()
+    pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
     pdftypes.decompress_corrupted = inflate_corrupted
     pdftypes.lzwdecode = lzw_decode
     _installed = True

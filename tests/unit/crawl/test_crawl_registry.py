@@ -76,3 +76,20 @@ def test_shipped_local_seeds_registry():
     s = reg.source("local_seeds")
     assert resolve_local_path(s) == (PROJECT_ROOT.parent / "shared" / "seeds").resolve()
     assert {m["agency"] for m in s.options["files"].values()} == {"jx_jxj", "js_jxj", "zs_jxj", "cx_jxj", "ph_jxj"}
+
+
+def test_allow_private_addresses_keeps_a_list_of_hosts(tmp_path):
+    from pipelines.sources.registry import load_registry
+
+    reg = tmp_path / "r.yaml"
+    reg.write_text("sources:\n"
+                   "  - {id: a, family: generic, entry_url: 'http://localhost:8000/', allow_private_addresses: [localhost:8000]}\n"
+                   "  - {id: b, family: generic, entry_url: 'http://example.invalid/', allow_private_addresses: true}\n"
+                   "  - {id: c, family: generic, entry_url: 'http://example.invalid/'}\n", encoding="utf-8")
+    got = {s.id: s.allow_private_addresses for s in load_registry(reg).sources}
+    assert got == {"a": ("localhost:8000",), "b": True, "c": False}
+    reg.write_text("sources:\n  - {id: a, family: generic, entry_url: 'http://x/', allow_private_addresses: 3}\n",
+                   encoding="utf-8")
+    import pytest
+    with pytest.raises(ValueError, match="allow_private_addresses must be"):
+        load_registry(reg)

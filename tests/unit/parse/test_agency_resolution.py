@@ -214,6 +214,15 @@ def test_agency_hint_wins_and_a_difference_is_reported():
     assert "--agency 淮安市洪泽区人民政府 differs from the document's 沭阳县人民政府" in out["warnings"]
 
 
+def test_bare_agency_hint_takes_its_place_from_the_document():
+    body = ["一、总体情况", "“平湖市经信局”微信公众号推送信息。"]
+    assert who(text_doc("2021年政府信息公开工作年度报告", body=body, agency="市经信局")) == (
+        "平湖市经济和信息化局", "330482")
+    out = text_doc("2021年政府信息公开工作年度报告", agency="市经信局")
+    assert who(out) == (None, None)  # never 市经济和信息化局
+    assert any(w.startswith("agency unresolved: --agency 市经信局") for w in out["warnings"])
+
+
 def test_division_hint_that_contradicts_the_document_is_a_conflict():
     out = text_doc("沭阳县人民政府2021年政府信息公开工作年度报告", division="320800")
     assert who(out) == ("沭阳县人民政府", "321322")  # what the document prints wins over the context

@@ -1,0 +1,32 @@
+"""Claims of the sources that linked a URL another source of the same run had already fetched.
+
+The engine fetches a URL once per run, for whichever source reaches it first; the others still
+record that they link it, so the archive's attribution rule (archive/claims.py) sees every source
+whatever the crawl order."""
+from __future__ import annotations
+
+from ..archive import Archive, DocumentRecord, LinkRecord
+from .titles import year_hint
+
+
+def record_late_claims(archive: Archive, also_linked: dict[str, list[tuple]]) -> None:
+    """also_linked: url -> [(ctx, link, parent_url, title, year)] of the sources that did not fetch it."""
+    for url, claims in also_linked.items():
+        doc = archive.latest_document(url)
+        if doc is None:
+            continue
+        for ctx, link, parent_url, title, year in claims:
+            archive.record_document(claim_record(ctx.source, doc, link, parent_url, title, year))
+
+
+def claim_record(source, doc: dict, link: LinkRecord, parent_url, title, year) -> DocumentRecord:
+    own = source.agency
+    agency = link.agency_id or own
+    title = title or link.link_title
+    return DocumentRecord(
+        url=doc["url"], content_sha256=doc["content_sha256"], source_id=source.id, agency_id=agency,
+        parent_url=parent_url, source_format=doc["source_format"], media_type=doc["media_type"],
+        filename=doc["filename"], encoding=doc["encoding"], n_bytes=doc["n_bytes"], link_title=title,
+        year_hint=year if year is not None else (link.year_hint or year_hint(title)),
+        listed_on=link.listed_on, first_fetched_at=doc["first_fetched_at"],
+        last_fetched_at=doc["last_fetched_at"], source_owns=bool(own and agency == own))

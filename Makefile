@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 TOOLS  := $(VENV)/build-tools
 export DAGSTER_HOME := $(CURDIR)
 
-.PHONY: install compiled demo test bench dev dashboard docs clean browser
+.PHONY: install compiled demo test bench faults dev dashboard docs clean browser
 
 install: $(STAMP) $(TOOLS)/.installed
 
@@ -53,6 +53,11 @@ bench: install compiled
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_crawl.py --quick
 	$(BIN)/python bench/bench_dbt.py
+
+# kill -9 at random points of crawl, parse and dbt (>= 20 kills), re-run, compare every mart with an
+# uninterrupted run; then the hostile-file corpus (bench/bench_faults.py; ~30 min).
+faults: install compiled
+	$(BIN)/python bench/bench_faults.py
 
 dev: install compiled
 	$(BIN)/dagster dev -m pipelines.definitions

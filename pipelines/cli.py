@@ -10,7 +10,8 @@
   govreports status                    what the last run did (and why it failed, if it did)
 
 A failed run ends with one line on stderr naming what failed, the Dagster run id and the log file
-(logs/<run_id>.log beside the warehouse; exit status 1); `govreports status` says it again.
+(logs/<run_id>.log beside the warehouse; exit status 1); `govreports status` says it again. A run
+started while another run of the same warehouse is active is refused with one line (exit status 2).
 """
 from __future__ import annotations
 
@@ -67,11 +68,14 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipelines.runner import RunFailed, run_pipeline
+    from pipelines.runner import RunActive, RunFailed, run_pipeline
     from pipelines.summary import print_summary
 
     try:
         result = run_pipeline(Path(args.sources))
+    except RunActive as exc:       # refused before anything was written
+        error(str(exc))
+        return 2
     except RunFailed as exc:
         error(str(exc))
         return 1
@@ -81,14 +85,24 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from pipelines import runlock
     from pipelines.demo_run import run_demo
-    from pipelines.runner import RunFailed
+    from pipelines.runner import RunActive, RunFailed
+    from pipelines.warehouse.db import warehouse_path
 
+    # the lock first: a second demo must not rewrite the demo registry the first one crawls
+    try:
+        runlock.acquire(warehouse_path())
+    except RunActive as exc:
+        error(str(exc))
+        return 2
     try:
         run_demo(seed=args.seed)
     except RunFailed as exc:
         error(str(exc))
         return 1
+    finally:
+        runlock.release(warehouse_path())
     return 0
 
 
@@ -122,8 +136,20 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     from pipelines.warehouse.db import connect
 
-    with connect(args.db, read_only=True) as con:
-        cur = con.execute(args.sql)
+    # sandboxed: SQL typed here cannot reach files, extensions or settings (pipelines/warehouse/db.py)
+    with connect(args.db, read_only=True, sandbox=True) as con:
+        try:
+            cur = con.execute(args.sql)
+        except (duckdb.PermissionException, duckdb.InvalidInputException) as exc:
+            text = " ".join(str(exc).split())
+            if isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in text \
+                    or "read-only mode" in text:
+                error(f"refused: `govreports query` only reads the warehouse (no writes, files, extensions "
+                      f"or settings): {text}")
+                return 2
+            raise
+        if cur.description is None:   # a statement without a result (SET, CREATE TEMP …)
+            return 0
         names = [d[0] for d in cur.description]
         rows = cur.fetchmany(args.limit)
     table = Table(*names)
@@ -179,7 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--sources", help="registry YAML (default: the Zhejiang registry)")
     c.set_defaults(func=cmd_sources_check)
 
-    p = sub.add_parser("query", help="run read-only SQL on the warehouse")
+    p = sub.add_parser("query", help="run read-only SQL on the warehouse",
+                       description="Run read-only SQL on the warehouse and print the rows. The SQL can only "
+                                   "read: no writes, no files (COPY TO, read_csv, ATTACH), no extensions, no "
+                                   "settings. While a run writes the warehouse it says so and exits 2.")
     p.add_argument("sql")
     p.add_argument("--limit", type=int, default=200, help="rows to print (default 200)")
     p.add_argument("--db", help="DuckDB file (default: GOVREPORTS_DUCKDB or data/warehouse.duckdb)")

@@ -143,22 +143,29 @@ def _vm_peak() -> int:
 
 
 def _limit_memory(max_mb: int) -> None:
-    """RLIMIT_AS such that the worker's resident memory, which starts as the parent's (shared pages of
-    the fork), cannot grow past `max_mb` in all; never less than _MIN_HEADROOM_MB above its start."""
+    """RLIMIT_AS such that the worker's resident memory, which starts as the parent's (the pages of
+    the fork, some of them faulted in only later), cannot grow past `max_mb` in all; never less than
+    _MIN_HEADROOM_MB above its start."""
     import resource
 
-    try:
-        with open("/proc/self/statm", encoding="ascii") as f:
-            size, resident = (int(x) * os.sysconf("SC_PAGE_SIZE") for x in f.read().split()[:2])
-    except (OSError, ValueError):
-        return
     global _AS_LIMIT
+    page = os.sysconf("SC_PAGE_SIZE")
+    try:
+        size, resident = (int(x) * page for x in _statm("self")[:2])
+        resident = max(resident, int(_statm(str(os.getppid()))[1]) * page)
+    except (OSError, ValueError, IndexError):
+        return
     headroom = max(max_mb * _MB - resident, _MIN_HEADROOM_MB * _MB)
     try:
         resource.setrlimit(resource.RLIMIT_AS, (size + headroom, size + headroom))
         _AS_LIMIT = size + headroom
     except (ValueError, OSError):
         pass
+
+
+def _statm(pid: str) -> list[str]:
+    with open(f"/proc/{pid}/statm", encoding="ascii") as f:
+        return f.read().split()
 
 
 # -- the pool, in the run's process ----------------------------------------------------------------

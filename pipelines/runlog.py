@@ -46,6 +46,9 @@ class RunRecord:
     not_run: list[str] = field(default_factory=list)         # steps skipped because of a failure
     crawl_sources: dict = field(default_factory=dict)        # source_id -> {status, reason, ...}
     summary: str | None = None                               # the one line the terminal got
+    pid: int | None = None                                   # the process that ran it (and its host):
+    host: str | None = None                                  # "running" with that pid gone = killed
+    recovered: list[dict] = field(default_factory=list)      # dead runs this one marked failed at start-up
 
     @property
     def failed(self) -> bool:

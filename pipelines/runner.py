@@ -4,12 +4,17 @@ recording the run in the local Dagster instance so that `make dev` shows it afte
 The terminal gets no Dagster chatter and no traceback: the run's log (Dagster's event log, dbt's
 output, Python log lines and warnings, the full text of every error) goes to `<logs>/<run_id>.log`
 and a short record to `<logs>/last_run.json` (pipelines/runlog.py). A failed run raises RunFailed,
-whose one-line message names what failed and where the details are."""
+whose one-line message names what failed and where the details are.
+
+One run per warehouse: the run lock (pipelines/runlock.py) is taken first, and a second run raises
+RunActive naming the first. Holding it, the runner frees what killed runs left behind
+(pipelines/stale_runs.py) before it starts its own."""
 from __future__ import annotations
 
 import contextlib
 import logging
 import os
+import socket
 import sys
 import traceback
 import uuid
@@ -18,7 +23,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines import runlock
+from pipelines.runlock import RunActive  # noqa: F401 - raised by run_pipeline, caught by the CLI
 from pipelines.runlog import WAREHOUSE_TAG, RunRecord, logs_dir, now_iso, write_record
+from pipelines.stale_runs import RUN_ID_ENV, own_tags, reap
 from pipelines.warehouse.db import PROJECT_ROOT, warehouse_path
 
 
@@ -125,19 +133,30 @@ def _summary(record: RunRecord) -> str:
 
 def run_pipeline(sources_file: Path, *, archive_dir: Path | None = None, duckdb_path: Path | None = None,
                  ephemeral: bool = False) -> dg.ExecuteInProcessResult:
-    """Materialise every asset for one registry; raises RunFailed when a step or a blocking check fails."""
+    """Materialise every asset for one registry; raises RunFailed when a step or a blocking check
+    fails, RunActive (before anything is written) when another run of this warehouse is active."""
+    run_id = str(uuid.uuid4())
+    warehouse = Path(duckdb_path).resolve() if duckdb_path else warehouse_path().resolve()
+    runlock.acquire(warehouse, run_id)
+    try:
+        return _run_locked(run_id, warehouse, sources_file, archive_dir, duckdb_path, ephemeral)
+    finally:
+        runlock.release(warehouse)
+
+
+def _run_locked(run_id: str, warehouse: Path, sources_file: Path, archive_dir: Path | None,
+                duckdb_path: Path | None, ephemeral: bool) -> dg.ExecuteInProcessResult:
     env = {
         "GOVREPORTS_SOURCES": str(Path(sources_file).resolve()),
         "GOVREPORTS_ARCHIVE": str(Path(archive_dir).resolve()) if archive_dir else None,
         "GOVREPORTS_DUCKDB": str(Path(duckdb_path).resolve()) if duckdb_path else None,
         "DAGSTER_HOME": os.environ.get("DAGSTER_HOME") or str(PROJECT_ROOT),
+        RUN_ID_ENV: run_id,   # inherited by dbt: a later run finds (and stops) what a killed one left
     }
-    run_id = str(uuid.uuid4())
-    warehouse = Path(duckdb_path).resolve() if duckdb_path else warehouse_path().resolve()
     directory = logs_dir(warehouse)
     log_path = directory / f"{run_id}.log"
     record = RunRecord(run_id=run_id, status="running", started_at=now_iso(), sources_file=env["GOVREPORTS_SOURCES"],
-                       warehouse=str(warehouse), log_path=str(log_path))
+                       warehouse=str(warehouse), log_path=str(log_path), pid=os.getpid(), host=socket.gethostname())
     write_record(record, directory)
     result = None
     # dagster.yaml keeps its storage under data/dagster relative to the project root.
@@ -151,13 +170,14 @@ def run_pipeline(sources_file: Path, *, archive_dir: Path | None = None, duckdb_
                 instance = dg.DagsterInstance.ephemeral() if ephemeral else dg.DagsterInstance.get()
                 if getattr(instance, "telemetry_enabled", False):
                     _telemetry_notice_into_log()
+            record.recovered = _recover(instance, warehouse, run_id)
             job = defs.resolve_job_def("nightly_refresh")
             # Dagster's console lines stay off the terminal (they are in the log file);
             # GOVREPORTS_LOG_LEVEL=INFO or DEBUG brings them back.
             level = os.environ.get("GOVREPORTS_LOG_LEVEL", "CRITICAL").upper()
             run_config = {"loggers": {"console": {"config": {"log_level": level}}}}
             result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
-                                            run_id=run_id, tags={WAREHOUSE_TAG: str(warehouse)})
+                                            run_id=run_id, tags={WAREHOUSE_TAG: str(warehouse), **own_tags()})
             record = digest(result, record, step_assets(defs), instance)
             log.flush()
             write_run_log(result, record, log_path, instance)
@@ -180,6 +200,16 @@ def run_pipeline(sources_file: Path, *, archive_dir: Path | None = None, duckdb_
     if record.failed:
         raise RunFailed(record, result)
     return result
+
+
+def _recover(instance: dg.DagsterInstance, warehouse: Path, run_id: str) -> list[dict]:
+    """Mark failed the runs a killed process left unfinished and free their pool slots, so that this
+    run does not wait on them forever; a failure here is logged and the run goes on."""
+    try:
+        return reap(instance, str(warehouse), run_id)
+    except Exception:  # noqa: BLE001 - recovery is best effort: the run itself may still go through
+        logging.getLogger("govreports.runs").exception("could not check for runs left by a killed process")
+        return []
 
 
 def _telemetry_notice_into_log() -> None:

@@ -4,6 +4,7 @@
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ class GovreportsDbtTranslator(DagsterDbtTranslator):
 def govreports_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineSettings):
     os.environ["GOVREPORTS_DUCKDB"] = str(settings.warehouse_path().resolve())
     # dbt holds the only write lock while it runs, so row counts are read once it has finished.
-    events = list(dbt.cli(["build"], context=context).stream())
+    events = _build(context, dbt, settings)
     counts = _row_counts(settings)
     for event in events:
         if isinstance(event, dg.Output):
@@ -62,6 +63,26 @@ def govreports_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource
             if tuple(key.path) in counts:
                 event = event.with_metadata({**event.metadata, "dagster/row_count": counts[tuple(key.path)]})
         yield event
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineSettings) -> list:
+    """`dbt build`, after waiting (bounded, logged: GOVREPORTS_LOCK_WAIT_S) for readers to let go of
+    the warehouse; dbt fails at once on a reader's lock, so a reader that opens the file between the
+    wait and dbt's start costs one more wait and attempt, not the night."""
+    from pipelines.warehouse.db import configured_lock_wait_s, wait_until_writable
+
+    deadline = time.monotonic() + configured_lock_wait_s()
+    while True:
+        wait_until_writable(settings.warehouse_path(), max(0.0, deadline - time.monotonic()))
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        events = list(invocation.stream())
+        error = invocation.get_error()
+        if error is None:
+            return events
+        text = str(error).lower()
+        if "could not set lock" not in text or time.monotonic() >= deadline:
+            raise error
+        context.log.warning("dbt build could not lock the warehouse (a reader opened it): waiting and trying again")
 
 
 def _row_counts(settings: PipelineSettings) -> dict[tuple[str, str], int]:

@@ -16,7 +16,7 @@ from .adapters.base import Discovered
 from . import resume
 from .claims import record_late_claims
 from .client import Fetcher, FetchResult, url_filename
-from .formats import source_format
+from .formats import TEXT_FORMATS, source_format
 from .titles import year_hint
 
 log = logging.getLogger(__name__)
@@ -278,7 +278,7 @@ class Engine:
         fmt = source_format(media, fname, res.content)
         info = None
         enc = None
-        if fmt in ("html", "txt"):
+        if fmt in TEXT_FORMATS:
             enc = res.encoding
         if fmt == "html" and adapter is not None:
             try:

@@ -5,11 +5,16 @@ import io
 import zipfile
 
 _BY_EXT = {"html": "html", "htm": "html", "shtml": "html", "jsp": "html", "pdf": "pdf", "docx": "docx",
-           "doc": "doc", "txt": "txt", "xls": "xls", "xlsx": "xls"}
+           "doc": "doc", "txt": "txt", "md": "md", "markdown": "md", "xls": "xls", "xlsx": "xls"}
 _BY_MEDIA = {"text/html": "html", "application/xhtml+xml": "html", "application/pdf": "pdf",
-             "application/msword": "doc", "text/plain": "txt", "application/vnd.ms-excel": "xls",
+             "application/msword": "doc", "text/plain": "txt", "text/markdown": "md", "text/x-markdown": "md",
+             "application/vnd.ms-excel": "xls",
              "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xls"}
+
+
+# formats whose bytes are text (their encoding is recorded with the document)
+TEXT_FORMATS = ("html", "txt", "md")
 
 
 def source_format(media_type: str | None, filename: str | None, data: bytes | None) -> str:

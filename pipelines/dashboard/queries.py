@@ -19,7 +19,8 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 
-from pipelines.warehouse.db import warehouse_path
+from pipelines.warehouse import db
+from pipelines.warehouse.db import connect, warehouse_path
 
 __all__ = [
     "Filters", "WarehouseError", "WarehouseBusy", "WarehouseMissing", "WarehouseIncomplete",
@@ -52,13 +53,11 @@ def readonly(path: Path | str | None = None) -> Iterator[duckdb.DuckDBPyConnecti
     if not path.exists():
         raise WarehouseMissing(f"No warehouse at {path} yet: run `make demo` or `govreports run` first.")
     try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.IOException as exc:
-        text = str(exc).lower()
-        if "lock" in text:
-            raise WarehouseBusy(
-                f"The pipeline is writing to the warehouse ({path.name}); retry in a minute.") from exc
-        raise
+        # sandboxed (pipelines/warehouse/db.py): no file access, no extensions, configuration locked
+        con = connect(path, read_only=True, sandbox=True)
+    except db.WarehouseBusy as exc:
+        raise WarehouseBusy(
+            f"The pipeline is writing to the warehouse ({path.name}); retry in a minute.") from exc
     try:
         yield con
     except duckdb.CatalogException as exc:

@@ -52,27 +52,46 @@ def skeleton(text: str) -> str:
     return core(unicodedata.normalize("NFKC", text).translate(_SKELETON)).translate(_SKELETON)
 
 
-def distance(a: str, b: str) -> int:
-    """Levenshtein distance (labels are short: the plain O(len·len) table is enough)."""
+def distance(a: str, b: str, limit: int | None = None) -> int:
+    """Levenshtein distance (labels are short: the plain O(len·len) table is enough). With `limit`:
+    any distance above it comes back as limit + 1, found early (a prose line against a label)."""
     if a == b:
         return 0
     if len(a) < len(b):
         a, b = b, a
+    if limit is not None and len(a) - len(b) > limit:
+        return limit + 1
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
         for j, cb in enumerate(b, 1):
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if limit is not None and min(cur) > limit:
+            return limit + 1
         prev = cur
     return prev[-1]
 
 
-def similarity(printed: str, label: str) -> float:
-    """1 − distance / longer length, on skeletons (0 … 1)."""
-    a, b = skeleton(printed), skeleton(label)
+# below this similarity a label cannot be the best nor within MARGIN of it: computed no further
+_FLOOR = THRESHOLD - MARGIN
+
+
+@lru_cache(maxsize=8192)
+def _similarity(a: str, b: str) -> float:
     if not a or not b:
         return 0.0
-    return 1.0 - distance(a, b) / max(len(a), len(b))
+    longer = max(len(a), len(b))
+    limit = int((1.0 - _FLOOR) * longer)
+    common = sum(min(a.count(ch), b.count(ch)) for ch in set(a) if ch in b)
+    if longer - common > limit:  # every character not in common costs an edit at least
+        return 0.0
+    d = distance(a, b, limit)
+    return 0.0 if d > limit else 1.0 - d / longer
+
+
+def similarity(printed: str, label: str) -> float:
+    """1 − distance / longer length, on skeletons (0 … 1; 0 for anything below THRESHOLD − MARGIN)."""
+    return _similarity(skeleton(printed), skeleton(label))
 
 
 def score(printed: str, row: str) -> float:

@@ -12,13 +12,15 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .fuzzy import SYNONYMS, best, skeleton
-from .labels import is_label, norm
+from .labels import _ENUM, is_label, norm
 from .layout_noise import is_page_footer, is_placeholder_header
 from .numbers import parse_value
 
 _BLANK, _LABEL, _VALUE = 0, 1, 2
+_LABEL_MAX = 80  # the longest template label path is ~60 characters
 _NOTE = re.compile(r"^[（(][^（()）]*\d[^（()）]*[)）]$")  # a parenthesised note with a number
 # header words that make a row a header, never a detached label
 _HEADER_WORDS = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
@@ -74,6 +76,13 @@ def _label_only(row) -> bool:
     if _LABEL not in kinds or _VALUE in kinds or _is_header(row):
         return False
     labels = [c for c in row if c and c.strip()]
+    if sum(map(len, labels)) > _LABEL_MAX:  # prose, not a row label
+        return False
+    return _names_row(tuple(labels))
+
+
+@lru_cache(maxsize=2048)
+def _names_row(labels: tuple) -> bool:
     readings = ["".join(labels[i:]) for i in range(len(labels) - 1, -1, -1)]
     return best(readings, _ROWS)[0] is not None
 
@@ -133,7 +142,37 @@ def clean_rows(rows) -> tuple[list[list], list[str]]:
     merged = _merge_detached(out)
     if merged:
         notes.append(f"{merged} value rows joined to the label rows above them (labels detached)")
+    wrapped = _join_wrapped(out)
+    if wrapped:
+        notes.append(f"{wrapped} labels wrapped onto the next line rejoined")
     return out, notes
+
+
+def _join_wrapped(rows: list) -> int:
+    """A label wrapped onto the next line (（二）部分公开（区分处理的，只计这一情 / 形，不计其他情形） 447 …):
+    a row of labels only, then a row whose first label starts no new item and has values; joined
+    when the two together name a template row and the second alone does not. In place."""
+    joined = 0
+    i = 0
+    while i + 1 < len(rows):
+        a, b = rows[i], rows[i + 1]
+        kinds_a, kinds_b = [_kind(c) for c in a], [_kind(c) for c in b]
+        if (_VALUE in kinds_a or _LABEL not in kinds_a or _LABEL not in kinds_b or _VALUE not in kinds_b
+                or _is_header(a)):
+            i += 1
+            continue
+        j = kinds_b.index(_LABEL)
+        if _ENUM.match(norm(b[j])):  # 1. / （三） / 四、: a new item
+            i += 1
+            continue
+        head = "".join(c for c in a if c)
+        if best(head + b[j], _ROWS)[0] is None or best(b[j], _ROWS)[0] is not None:
+            i += 1
+            continue
+        b[j] = head + b[j]
+        del rows[i]
+        joined += 1
+    return joined
 
 
 def _merge_detached(rows: list) -> int:

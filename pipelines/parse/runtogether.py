@@ -17,7 +17,7 @@ from typing import Final
 
 from .catalog import APPLICANTS, METRICS, unit_of
 from .labels import core, is_label, norm
-from .runtogether_solve import MAX_RUN, Run, TooMany, plain_cuts, solve_t3, t3_cuts, t4_cuts
+from .runtogether_solve import MAX_RUN, MAX_STEPS, Run, TooMany, plain_cuts, solve_t3, t3_cuts, t4_cuts
 from .tables import (T2_DEFAULT_COLS, T2_ROWS, T3_LEAVES_2019, T3_OTHER_SUBROWS, T3_ROW_KEYS, T4_CODES, Result,
                      _t2_code, _t2_col, _t3_key)
 
@@ -31,6 +31,7 @@ _T3_HEADER_WORDS: Final = ("自然人", "商业企业", "法人或其他组织",
 _T3_CODES: Final = {k: tuple(f"t3_{k}__{c}" for c in APPLICANTS) for k in T3_ROW_KEYS}
 _TABLE_NAME: Final = {"t2": "table 二", "t3": "table 三", "t4": "table 四"}
 _SHOWN: Final = 6  # rows named in a table's summary warning
+DOC_STEPS: Final = 3 * MAX_STEPS  # enumeration steps of one document (a few adversarial rows at most)
 
 
 class Hit:
@@ -128,26 +129,30 @@ def scan(lines, era: str) -> list[Hit]:
                 key = _t3_key((label,), prev_key)
                 if key and (t3 == 1 or key == "new_received"):
                     target = ("t3", key)
-        if t4 and (not label or _is_t4_header(label)):
+        if target is None and t4 and (not label or _is_t4_header(label)):
             target = ("t4", "t4")
         if target is None:
             continue
         table, key = target
         if table == "t2":
-            cols = header[0] if header else (defaults.get(key) or T2_DEFAULT_COLS["y2019"].get(key, []))
-            hit = Hit("t2", key, label, printed, tuple(cols), header[1] if header else ())
+            cols = tuple(defaults.get(key) or T2_DEFAULT_COLS["y2019"].get(key, []))
+            wan: tuple = ()
+            # the header line's columns, unless it is another sub-table's (a column without a metric)
+            if header and all(_t2_code(key, c) in METRICS for c in header[0]):
+                cols, wan = header
+            hit = Hit("t2", key, label, printed, cols, wan)
         else:
             hit = Hit(table, key, label, printed)
         # a run shorter than the row's cells is some other number (a page or phone number, prose)
         if len(hit.run.text) < {"t2": len(hit.cols), "t3": 7, "t4": 15}[table]:
             continue
         hits.append(hit)
+        # one table 四, after 二 and 三 (a mention of it before them was prose)
+        t4 = False
         if table == "t3":
             t3, prev_key = 1, key
             if key == "carried_to_next":
                 t3 = 2
-        elif table == "t4":
-            t4 = False  # one table 四
     return hits
 
 
@@ -181,17 +186,14 @@ class _Report:
         self.rows.append(f"{name} {hit.printed!r}")
 
 
-def _t2(hits: list[Hit], res: Result, rep: _Report) -> None:
+def _t2(hits: list[Hit], res: Result, rep: _Report, budget: list) -> None:
     for hit in hits:
         codes = [_t2_code(hit.key, c) for c in hit.cols]
         if not codes or any(c in res.metrics for c in codes):
             continue
         name = f"t2_{hit.key}"
-        if any(c not in METRICS for c in codes):
-            res.warnings.append(f"{name} ({hit.label}): no metric for one of its columns; run {hit.printed!r} not read")
-            continue
         kinds = tuple({"count_signed": "signed", "cny": "money"}.get(unit_of(c), "count") for c in codes)
-        cuts = _cuts(hit, lambda r: plain_cuts(r, kinds, True), res, name)
+        cuts = _cuts(hit, lambda r: plain_cuts(r, kinds, True), res, name, budget)
         if cuts is None:
             continue
         if len(cuts) != 1:
@@ -208,17 +210,22 @@ def _t2(hits: list[Hit], res: Result, rep: _Report) -> None:
         rep.add(name, hit, len(codes))
 
 
-def _cuts(hit: Hit, fn, res: Result, name: str) -> list | None:
+def _cuts(hit: Hit, fn, res: Result, name: str, budget: list) -> list | None:
+    """fn(run) within the row's and the document's budget (budget[0]: steps left), else None."""
     if len(hit.run.text) > MAX_RUN:
         res.warnings.append(f"{name} ({hit.label}): run-together digits {hit.printed!r} longer than {MAX_RUN}"
                             " characters; cells left null")
         return None
+    run = hit.run
+    run.steps = start = max(0, MAX_STEPS - budget[0])  # a row may use what the document has left
     try:
-        return fn(hit.run)
+        return fn(run)
     except TooMany:
         res.warnings.append(f"{name} ({hit.label}): run-together digits {hit.printed!r} allow too many"
                             " segmentations to enumerate; cells left null")
         return None
+    finally:
+        budget[0] -= run.steps - start
 
 
 def _ambiguous(res: Result, name: str, hit: Hit, n: int, by: str) -> None:
@@ -230,12 +237,12 @@ def _ambiguous(res: Result, name: str, hit: Hit, n: int, by: str) -> None:
                             f" segmentations under {by}; cells left null")
 
 
-def _t4(hits: list[Hit], res: Result, rep: _Report) -> None:
+def _t4(hits: list[Hit], res: Result, rep: _Report, budget: list) -> None:
     if not hits or any(c in res.metrics for c in T4_CODES):
         return
     hit = hits[0]
     name = "t4 (" + ", ".join(f"t4_{b}" for b in _T4_BLOCKS) + ")"
-    cuts = _cuts(hit, t4_cuts, res, name)
+    cuts = _cuts(hit, t4_cuts, res, name, budget)
     if cuts is None:
         return
     if len(cuts) != 1:
@@ -250,7 +257,8 @@ def _matcher_has(res: Result, key: str) -> bool:
 
 
 def _fixed_t3(res: Result, key: str) -> list[tuple] | None:
-    """A row the matcher read: [its values] when all seven are whole numbers, else None."""
+    """A row the matcher read: [its values] when all seven are whole numbers that satisfy V3, else
+    None (printed, but no constraint)."""
     vals: list[int] = []
     for code in _T3_CODES[key]:
         got = res.metrics.get(code)
@@ -258,10 +266,12 @@ def _fixed_t3(res: Result, key: str) -> list[tuple] | None:
         if v is None or not float(v).is_integer():
             return None
         vals.append(int(v))
+    if sum(vals[:6]) != vals[6]:  # a row that breaks V3 constrains nothing
+        return None
     return [tuple(vals)]
 
 
-def _t3(hits: list[Hit], res: Result, rep: _Report, subtotal: bool) -> None:
+def _t3(hits: list[Hit], res: Result, rep: _Report, subtotal: bool, budget: list) -> None:
     by_key: dict[str, Hit] = {}
     for hit in hits:
         if hit.key in by_key:
@@ -284,7 +294,7 @@ def _t3(hits: list[Hit], res: Result, rep: _Report, subtotal: bool) -> None:
         if key in rows:
             continue
         mine.append(key)
-        cuts = _cuts(hit, lambda r: t3_cuts(r, subtotal), res, f"t3_{key}")
+        cuts = _cuts(hit, lambda r: t3_cuts(r, subtotal), res, f"t3_{key}", budget)
         if cuts is None:
             rows[key] = None
             continue
@@ -329,16 +339,18 @@ def _t3(hits: list[Hit], res: Result, rep: _Report, subtotal: bool) -> None:
 
 def recover(lines, rows, era: str, res: Result) -> int:
     """Fill the cells the matcher left missing from rows printed with run-together digits."""
-    source = list(lines) + _cell_lines(rows)
-    hits = scan(source, era)
+    cells = _cell_lines(rows)
+    hits = scan(lines, era) + (scan(cells, era) if cells else [])  # each in its own order
     if not hits:
         return 0
+    source = [*lines, *cells]
     # a layout with a 法人或其他组织 小计 column says so in the header of table 三
     subtotal = any("小计" in x and any(w in x for w in _T3_HEADER_WORDS) for x in source)
     reports = {t: _Report() for t in ("t2", "t3", "t4")}
-    _t2([h for h in hits if h.table == "t2"], res, reports["t2"])
-    _t3([h for h in hits if h.table == "t3"], res, reports["t3"], subtotal)
-    _t4([h for h in hits if h.table == "t4"], res, reports["t4"])
+    budget = [DOC_STEPS]
+    _t2([h for h in hits if h.table == "t2"], res, reports["t2"], budget)
+    _t3([h for h in hits if h.table == "t3"], res, reports["t3"], subtotal, budget)
+    _t4([h for h in hits if h.table == "t4"], res, reports["t4"], budget)
     added = 0
     for table, rep in reports.items():
         if rep.cells:

@@ -20,7 +20,7 @@ _PIECE: Final = {
 }
 MAX_RUN: Final = 64           # characters of one run (without its spaces)
 MAX_CANDIDATES: Final = 4096  # cuts of one row
-MAX_STEPS: Final = 400_000    # enumeration steps of one row
+MAX_STEPS: Final = 150_000    # enumeration steps of one row (~0.5 s at worst in pure Python)
 MAX_STATES: Final = 200_000   # partial sums kept by the leaf DP of table 三
 
 
@@ -32,7 +32,7 @@ class Run:
     """The value part of one printed row: text without spaces (folded), the original characters
     and the positions where a space forces a cut."""
 
-    __slots__ = ("text", "raw", "limit", "steps")
+    __slots__ = ("text", "raw", "limit", "steps", "digit_sums")
 
     def __init__(self, printed: str) -> None:
         chars: list[str] = []
@@ -54,6 +54,7 @@ class Run:
                 nxt = i + 1
             self.limit[i] = nxt
         self.steps = 0
+        self.digit_sums = _digit_sums(self)
 
     def ok(self, i: int, j: int, kind: str, na: bool) -> bool:
         if j > self.limit[i]:
@@ -99,6 +100,18 @@ def plain_cuts(run: Run, kinds: tuple, na: bool) -> list[tuple]:
     return rec(0, 0)
 
 
+def _bounds_exclude(length: int, k: int, target: int) -> bool:
+    """True when k counts printed in length digits cannot sum to target: the longest piece has at
+    least ceil(length/k) digits (≥ 10^(digits-1) without a leading zero), and one piece of
+    length-k+1 digits is the largest the digits can make."""
+    if length < k:
+        return True
+    longest = -(-length // k)
+    if longest >= 2 and target < 10 ** (longest - 1):
+        return True
+    return target >= 10 ** (length - k + 1) + 9 * (k - 1)
+
+
 def _parts_summing(run: Run, start: int, end: int, k: int, target: int, memo: dict) -> list[tuple]:
     """Cuts of run[start:end] into k counts whose sum is target."""
     key = (start, end, k, target)
@@ -109,7 +122,7 @@ def _parts_summing(run: Run, start: int, end: int, k: int, target: int, memo: di
     if k == 1:
         if run.ok(start, end, "count", False) and int(text[start:end]) == target:
             out.append(((start, end),))
-    else:
+    elif not _bounds_exclude(end - start, k, target):
         width = len(str(target))  # a part is at most the total
         stop = min(run.limit[start], end - (k - 1), start + width)
         for j in range(start + 1, stop + 1):
@@ -125,13 +138,23 @@ def _parts_summing(run: Run, start: int, end: int, k: int, target: int, memo: di
     return out
 
 
-def sum_group_cuts(run: Run, start: int, end: int, n_parts: int) -> list[tuple]:
+def _digit_sums(run: Run) -> list[int]:
+    """Prefix sums of the digits: a number is its digit sum modulo 9, so parts can only sum to a
+    total when their digits and the total's agree modulo 9 (whatever the cut)."""
+    out = [0]
+    for ch in run.text:
+        out.append(out[-1] + (ord(ch) - 48 if "0" <= ch <= "9" else 0))
+    return out
+
+
+def sum_group_cuts(run: Run, start: int, end: int, n_parts: int, memo: dict | None = None) -> list[tuple]:
     """Cuts of run[start:end] into n_parts counts followed by their sum (the last cell)."""
     out: list[tuple] = []
-    memo: dict = {}
+    memo = {} if memo is None else memo
+    ds = run.digit_sums
     for q in range(start + n_parts, end):  # where the total begins
         run.tick()
-        if not run.ok(q, end, "count", False):
+        if (ds[q] - ds[start] - (ds[end] - ds[q])) % 9 or not run.ok(q, end, "count", False):
             continue
         total = int(run.text[q:end])
         for parts in _parts_summing(run, start, q, n_parts, total, memo):
@@ -147,13 +170,15 @@ def t3_cuts(run: Run, subtotal: bool) -> list[tuple]:
         return sum_group_cuts(run, 0, n, 6)
     out: list[tuple] = []
     memo: dict = {}
+    ds = run.digit_sums
     for q in range(7, n):
         run.tick()
         if not run.ok(q, n, "count", False):
             continue
         total = int(run.text[q:n])
         for p in range(6, q):  # where 小计 begins
-            if not run.ok(p, q, "count", False):
+            # the six columns before 小计 sum to 总计: their digits agree modulo 9
+            if (ds[p] - (ds[n] - ds[q])) % 9 or not run.ok(p, q, "count", False):
                 continue
             sub = int(run.text[p:q])
             if sub > total:
@@ -169,10 +194,11 @@ def t4_cuts(run: Run) -> list[tuple]:
     """Table 四: three blocks of 维持, 纠正, 其他, 尚未审结 and 总计 = their sum (V4)."""
     n = len(run.text)
     groups: dict[tuple[int, int], list[tuple]] = {}
+    memo: dict = {}
 
     def group(a: int, b: int) -> list[tuple]:
         if (a, b) not in groups:
-            groups[(a, b)] = sum_group_cuts(run, a, b, 4)
+            groups[(a, b)] = sum_group_cuts(run, a, b, 4, memo)
         return groups[(a, b)]
 
     def rec(pos: int, blocks_left: int) -> list[tuple]:

@@ -111,7 +111,7 @@ def align(rows, era: str, n_values: int = 7) -> tuple[list, list[Placement], lis
     segments: list[tuple[int, int, list[_Cand]]] = []
     lo, run = 0, []
     for c in cands:
-        p = pos.get(c.key) if c.key else None
+        p: int | None = pos.get(c.key) if c.key else None
         if c.key == "res_other" and era == "y2021":
             p = pos["res_other_overdue_correction"]
         if p is None or p < lo:
@@ -125,12 +125,20 @@ def align(rows, era: str, n_values: int = 7) -> tuple[list, list[Placement], lis
     segments.append((lo, len(template), run))
     placements: list[Placement] = []
     for lo, hi, run in segments:
-        if run:
-            placements += _place(run, [k for k in template[lo:hi] if k not in found], template)
+        if not run:
+            continue
+        slots = [k for k in template[lo:hi] if k not in found]
+        placed = _place(run, slots, template)
+        placements += placed
+        left = [c for c in run if c.values and all(pl.row != c.row for pl in placed)]
+        open_slots = [k for k in slots if all(pl.key != k for pl in placed)]
+        if left and open_slots:
+            warnings.append(", ".join("t3_" + k for k in open_slots) + f": {len(left)} printed rows here name no "
+                            f"row of the template for certain ({len(open_slots)} rows missing); left null")
     out = [list(r) for r in rows]
-    for p in placements:
-        c = next(x for x in cands if x.row == p.row)
-        out[p.row] = canonical(p.key) + list(c.values)
+    for pl in placements:
+        c = next(x for x in cands if x.row == pl.row)
+        out[pl.row] = canonical(pl.key) + list(c.values)
     return out, placements, warnings
 
 

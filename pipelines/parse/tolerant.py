@@ -45,7 +45,7 @@ def needed(res: Result, era: str | None, doc) -> bool:
     if res.orphans:
         return True
     codes = _TABLE_CODES.get(era or "")
-    return codes is not None and not codes.issubset(res.metrics.keys())
+    return codes is not None and bool(codes.difference(res.metrics))  # (the fastest of the set tests)
 
 
 def _value_rows(rows) -> bool:
@@ -70,6 +70,7 @@ def _t2_labels(rows, era: str) -> list[str]:
     the template allows after the last row found (rewritten in place); returns warnings."""
     warnings: list[str] = []
     last = -1
+    in_t2 = False  # inside table 二: after its header or a 第二十条 caption
     for row in rows:
         cells = [c for c in row if c is not None]
         if not cells or not cells[0]:
@@ -78,16 +79,18 @@ def _t2_labels(rows, era: str) -> list[str]:
         if any(w in first for w in _T3_START):
             break
         if first == "信息内容":
+            in_t2 = True
             warnings += _t2_header(row)
+            continue
+        if first.startswith("第二十条"):
+            in_t2 = True
             continue
         known = T2_ROWS.get(core(cells[0]) or first)
         if known:
             last = max(last, _T2_ORDER.index(known))
             continue
         values = cells[1:]
-        if not values or not is_label(cells[0]) or any(is_label(c) for c in values if c):
-            continue
-        if first.startswith(("信息内容", "第二十条")):
+        if not in_t2 or not 0 < len(values) <= 4 or not is_label(cells[0]) or any(is_label(c) for c in values if c):
             continue
         allowed = ["t2_" + k for k in _T2_ORDER[last + 1:]]
         key, sc = fuzzy.best(core(cells[0]), allowed)
@@ -133,9 +136,17 @@ def _operands(check: str, era: str) -> list[str]:
     return []
 
 
+def _row_of(code: str) -> str:
+    """t3_res_granted__total → t3_res_granted; t4_review_total → t4_review; t2 codes as they are."""
+    if "__" in code:
+        return code.split("__")[0]
+    if code.startswith("t4_"):
+        return code.rsplit("_", 1)[0]
+    return code
+
+
 def _rows_named(codes) -> str:
-    rows = sorted({c.split("__")[0] if "__" in c else c.rsplit("_", 1)[0] for c in codes})
-    return ", ".join(rows)
+    return ", ".join(sorted({_row_of(c) for c in codes}))
 
 
 def complete(doc, rows, era: str | None, res: Result) -> str | None:
@@ -145,7 +156,7 @@ def complete(doc, rows, era: str | None, res: Result) -> str | None:
         return era
     cleaned, notes = clean_rows(src)
     era2 = era if era in ("y2019", "y2021") else detect_era_loose(cleaned)
-    if era2 is None and era is not None:
+    if era2 not in ("y2019", "y2021", None) or (era2 is None and era is not None):
         return era  # pre-2019: its matcher is label-based already
     warnings: list[str] = list(notes)
     warnings += _t2_labels(cleaned, era2 or "y2019")
@@ -174,6 +185,7 @@ def complete(doc, rows, era: str | None, res: Result) -> str | None:
             merged[code] = val
             changed.add(code)
     if not changed:
+        res.warnings.extend(w3)  # what table 三 leaves unplaced, and why
         return era if era is not None else (era2 if res.metrics else era)
     # identities: a changed value is not kept when a check it takes part in fails with all its cells
     # printed; a value placed by template order only when a check with all its cells printed passes
@@ -190,12 +202,15 @@ def complete(doc, rows, era: str | None, res: Result) -> str | None:
             dropped.update(involved)
             warnings.append(f"{_rows_named(involved)}: placed by the tolerant pass but {chk['code']} fails "
                             f"({chk['detail']}); left null")
-        elif chk["status"] == "pass" and complete:
-            confirmed.update(involved)
+        elif chk["status"] == "pass" and complete and not chk["code"].startswith("t3_col_sum"):
+            confirmed.update(involved)  # V1/V2 tie rows together; a row's own sum (V3) says nothing of its place
     unconfirmed = {c for c in by_order - confirmed - dropped if c in changed and merged[c][0] is not None}
     if unconfirmed:
         dropped.update(unconfirmed)
         warnings.append(f"{_rows_named(unconfirmed)}: rows in template order but no identity confirms them; left null")
+    # a row is one placement: when one of its cells is not kept, none is
+    rows_out = {_row_of(c) for c in dropped}
+    dropped.update(c for c in changed if _row_of(c) in rows_out)
     for code in dropped:
         if code in res.metrics:
             merged[code] = res.metrics[code]
@@ -205,16 +220,24 @@ def complete(doc, rows, era: str | None, res: Result) -> str | None:
     if not kept:
         res.warnings.extend(warnings)
         return era
-    for p in placements:
-        codes = [f"t3_{p.key}__{c}" for c in APPLICANTS]
-        if any(c in kept for c in codes):
-            label = f"label {p.printed!r}" if p.printed else "no label"
-            warnings.append(f"t3_{p.key}: placed by {p.how} ({label}), identities hold")
+    def held(codes) -> str:
+        filled = [c for c in codes if c in kept and merged[c][0] is not None]
+        return "identities hold" if filled and set(filled) <= confirmed else "no identity contradicts them"
+
+    for how in ("fuzzy label", "template order"):
+        done = [p for p in placements if p.how == how and f"t3_{p.key}__total" in kept]
+        if done:
+            named = ", ".join(f"t3_{p.key}" + (f" ({p.printed!r})" if p.printed else "") for p in done)
+            codes = [f"t3_{p.key}__{c}" for p in done for c in APPLICANTS]
+            warnings.append(f"t3: {len(done)} rows placed by {how}"
+                            + (" (no label, or one naming no row)" if how == "template order" else "")
+                            + f": {named}; {held(codes)}")
     if what:
         warnings.append(f"tables read from {what}: {len(kept)} cells")
-    t3_kept = [c for c in kept if c.startswith("t3_")]
-    if t3_kept and not placements:
-        warnings.append(f"t3: {len(t3_kept)} cells read after joining the table's pieces, identities hold")
+    placed_rows = {f"t3_{p.key}" for p in placements}
+    t3_read = [c for c in kept if c.startswith("t3_") and _row_of(c) not in placed_rows]
+    if t3_read and notes:
+        warnings.append(f"t3: {len(t3_read)} cells read after joining the table's pieces; {held(t3_read)}")
     res.metrics.clear()
     res.metrics.update(merged)
     res.found.update(res2.found)

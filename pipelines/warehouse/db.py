@@ -42,7 +42,7 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("GOVREPORTS_DUCKDB") or DEFAULT_DUCKDB)
 
 
-def lock_wait_s() -> float:
+def configured_lock_wait_s() -> float:
     try:
         return max(0.0, float(os.environ.get("GOVREPORTS_LOCK_WAIT_S", LOCK_WAIT_S)))
     except ValueError:
@@ -68,7 +68,7 @@ def connect(path: Path | str | None = None, *, read_only: bool = False, sandbox:
             if _is_lock_conflict(exc):
                 raise busy_error(path, exc) from None
             raise
-    return _connect_writer(path, lock_wait_s() if lock_wait_s is None else lock_wait_s)
+    return _connect_writer(path, configured_lock_wait_s() if lock_wait_s is None else lock_wait_s)
 
 
 def _connect_writer(path: Path, wait_s: float) -> duckdb.DuckDBPyConnection:

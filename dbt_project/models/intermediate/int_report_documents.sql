@@ -202,7 +202,7 @@ typed as (
              when b.listed_on is not null then 'listing' end as published_on_source,
         coalesce(b.parse_status, 'not_parsed')      as parse_status_filled,
         case b.source_format when 'html' then 1 when 'docx' then 2 when 'pdf' then 3
-             when 'doc' then 4 when 'txt' then 5 when 'xls' then 6 else 7 end as format_rank
+             when 'doc' then 4 when 'txt' then 5 when 'md' then 5 when 'xls' then 6 else 7 end as format_rank
     from scope b
 ),
 

@@ -12,7 +12,7 @@ from lxml import etree
 from ...archive import LinkRecord
 from ..titles import clean_title, is_report_title, year_hint
 
-ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd", ".txt", ".zip", ".rar")
+ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd", ".txt", ".md", ".zip", ".rar")
 _DATE_RE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _PDFURL_RE = re.compile(r"""(?:var\s+)?pdf_?url\s*=\s*["']([^"']+)["']""", re.I)
 

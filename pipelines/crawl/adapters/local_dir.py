@@ -7,15 +7,15 @@ import re
 from ...archive import DocumentRecord, LinkRecord
 from ...sources import resolve_local_path
 from pipelines.encoding import decode_bytes
-from ..formats import source_format
+from ..formats import TEXT_FORMATS, source_format
 from ..titles import clean_title, year_hint
 from .base import Adapter
 
-EXTS = {".html", ".htm", ".txt", ".pdf", ".docx", ".doc", ".xls", ".xlsx", ".wps"}
+EXTS = {".html", ".htm", ".txt", ".md", ".pdf", ".docx", ".doc", ".xls", ".xlsx", ".wps"}
 
 
 def _first_title(data: bytes, fmt: str) -> tuple[str | None, str | None]:
-    if fmt not in ("html", "txt"):
+    if fmt not in TEXT_FORMATS:
         return None, None
     text, enc = decode_bytes(data)
     if fmt == "html":

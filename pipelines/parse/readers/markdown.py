@@ -114,8 +114,10 @@ def read_markdown(text: str) -> Document:
         nxt = lines[i + 1] if i + 1 < n else ""
         # a table: pipe rows, or a header without outer pipes directly above a separator row
         if is_table_line(line) or ("|" in line and "-" in nxt and _is_separator(_cells(nxt))):
-            block = []
-            while i < n and (is_table_line(lines[i]) or (not block and "|" in lines[i])):
+            block: list[list[str]] = []
+            loose = not is_table_line(line)  # GFM: rows need no outer pipes
+            while i < n and (is_table_line(lines[i]) or ((loose or not block) and "|" in lines[i]
+                                                         and lines[i].strip(_PAD))):
                 block.append(_cells(lines[i]))
                 i += 1
             if caption is not None:

@@ -93,3 +93,13 @@ def test_allow_private_addresses_keeps_a_list_of_hosts(tmp_path):
     import pytest
     with pytest.raises(ValueError, match="allow_private_addresses must be"):
         load_registry(reg)
+
+
+def test_markdown_attachments_are_text_documents():
+    from pipelines.crawl.adapters.base import ATTACHMENT_EXTS
+    from pipelines.crawl.formats import TEXT_FORMATS, source_format
+
+    assert ".md" in ATTACHMENT_EXTS and "md" in TEXT_FORMATS
+    assert source_format("text/markdown", "report.md", "| a | b |\n|---|---|\n".encode()) == "md"
+    assert source_format(None, "report.md", "# 标题\n".encode()) == "md"
+    assert source_format("text/plain", "report.txt", b"x") == "txt"

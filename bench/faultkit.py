@@ -144,6 +144,15 @@ def _frozen(value):
     return value
 
 
+def examples(reference: dict[str, list[tuple]], got: dict[str, list[tuple]], limit: int = 3) -> dict[str, dict]:
+    """Up to `limit` rows per differing mart that only the reference has, and that only `got` has."""
+    out = {}
+    for table in diff(reference, got):
+        ref, new = Counter(reference.get(table, [])), Counter(got.get(table, []))
+        out[table] = {"only_reference": list((ref - new).elements())[:limit], "only_got": list((new - ref).elements())[:limit]}
+    return out
+
+
 def diff(reference: dict[str, list[tuple]], got: dict[str, list[tuple]]) -> dict[str, dict[str, int]]:
     """Per mart that differs: rows of the reference missing from `got` (lost) and rows it has extra."""
     out = {}

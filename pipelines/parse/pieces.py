@@ -123,8 +123,9 @@ def _rejoin_group(rows: list) -> None:
                 b[j] = ""
 
 
-def clean_rows(rows) -> tuple[list[list], list[str]]:
-    """(rows with the noise dropped and the pieces joined, what was done — for warnings)."""
+def clean_rows(rows) -> tuple[list[list], list[str], list[list]]:
+    """(rows with the noise dropped and the pieces joined, what was done — for warnings, the rows
+    made of a detached label row and its value row: their values were placed, not read)."""
     notes: list[str] = []
     out: list[list] = []
     dropped = 0
@@ -139,13 +140,14 @@ def clean_rows(rows) -> tuple[list[list], list[str]]:
     if dropped:
         notes.append(f"{dropped} rows of page footers, invented headers or notes under values ignored")
     _rejoin_group(out)
-    merged = _merge_detached(out)
+    joined_rows: list[list] = []
+    merged = _merge_detached(out, joined_rows)
     if merged:
         notes.append(f"{merged} value rows joined to the label rows above them (labels detached)")
     wrapped = _join_wrapped(out)
     if wrapped:
         notes.append(f"{wrapped} labels wrapped onto the next line rejoined")
-    return out, notes
+    return out, notes, joined_rows
 
 
 def _join_wrapped(rows: list) -> int:
@@ -175,8 +177,8 @@ def _join_wrapped(rows: list) -> int:
     return joined
 
 
-def _merge_detached(rows: list) -> int:
-    """Merges in place; returns the number of value rows merged."""
+def _merge_detached(rows: list, joined_rows: list) -> int:
+    """Merges in place (the merged rows are added to joined_rows); returns how many were merged."""
     merged = 0
     i = 0
     while i < len(rows):
@@ -195,6 +197,7 @@ def _merge_detached(rows: list) -> int:
             joined = [_merge(a, b) for a, b in pairs]
             if None not in joined:
                 rows[k - n_val:m] = joined
+                joined_rows.extend(joined)
                 merged += n_val
                 i = k
                 continue

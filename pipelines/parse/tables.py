@@ -133,13 +133,15 @@ def _t3_key_cached(labels: tuple, after_other_subrow: bool) -> str | None:
     full = "".join(norm(x) for x in labels)
     if core(labels[-1]) in ("其他", "其它") and ("其他处理" in full or after_other_subrow):
         return "res_other_other"  # （六）其他处理 → 3.其他
-    for text in (leaf, full):
+    for i, text in enumerate((leaf, full)):
         keys = {_T3_WORD_KEY[w] for w in _T3_WORDS.findall(text)}
         # overlapping words ("禁止公开" inside "其他法律行政法规禁止公开") resolve by priority
         for w in _T3_WORD_KEY:
             if w in text:
                 keys.add(_T3_WORD_KEY[w])
         if keys:
+            if i == 1 and keys == {"res_other"} and leaf != full:
+                return None  # （六）其他处理 is the caption of a sub-row whose own label is unreadable
             return min(keys, key=_T3_PRIORITY.__getitem__)
     return None
 
@@ -329,10 +331,13 @@ def match_tables(rows, era: str, res: Result) -> None:
                 vals = values if len(values) <= n else _fit(values, n)
                 if subtotal_col and len(vals) == 8:
                     vals = vals[:6] + vals[7:]  # drop the 法人或其他组织 小计 column
-                elif len(vals) != 7:
-                    res.warnings.append(f"table 三 row {labels[-1]!r}: {len(vals)} value cells, expected 7")
-                    if len(vals) > 7:
-                        vals = vals[-7:]
+                elif len(vals) > 7:
+                    res.warnings.append(f"table 三 row {labels[-1]!r}: {len(vals)} value cells, read the last 7")
+                    vals = vals[-7:]
+                elif len(vals) < 7:  # which cells are missing is unknown: reading them in order would guess
+                    res.warnings.append(f"t3_{key}: table 三 row {labels[-1]!r} has {len(vals)} value cells, "
+                                        "expected 7; left null")
+                    vals = []
                 res.put_all(_T3_CODES[key], vals)
                 prev_key = key
                 if key == "carried_to_next":

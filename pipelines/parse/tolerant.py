@@ -10,8 +10,12 @@ order and the identities the tables carry — and fills only the cells the exact
 3. table 二 row labels matched by fuzzy label (unique, in the template's row order);
 4. table 三 rows placed by t3order (anchors, fuzzy label, template order);
 5. the exact matcher on the repaired rows; table 四 pieces (pieces.t4_blocks) where it found none;
-6. every value that differs from the exact pass is kept only if no identity (V1–V4) it takes part
-   in fails; otherwise its cells stay null, with a warning. The exact pass's values always win.
+6. merged into the exact pass's result, whose values always win. A value *placed* (fuzzy label,
+   template order, a detached label joined, table 四 pieces) is kept only if no identity (V1–V4)
+   it takes part in fails with all its cells printed — and one placed by template order only if a
+   V1/V2 check confirms it; otherwise its whole row stays null, with a warning. A value *read* by
+   its own label from repaired rows is kept like the exact pass's (a failing check never changes a
+   value), except a text row that lost blank cells (fewer cells than columns): null, with a warning.
 Each placement other than by an exact label adds a warning naming how the value was placed.
 """
 from __future__ import annotations
@@ -26,7 +30,8 @@ from .labels import core, is_label, norm
 from .pieces import T4_BLOCKS, T4_KINDS, clean_rows, t4_blocks
 from .spaced import rows_from_lines
 from .t3order import align
-from .tables import _T2_COL_WORDS, T2_ROWS, T3_LEAVES_2019, T3_OTHER_SUBROWS, Result, match_tables
+from .tables import (_T2_COL_WORDS, T2_ROWS, T3_LEAVES_2019, T3_OTHER_SUBROWS, Result, _split, _t3_key_cached,
+                     match_tables)
 
 # the table cells of each era the exact pass should fill (2021 （六）其他处理 is derived later)
 _TABLE_CODES: Final = {era: frozenset(c for c in era_codes(era) if c.startswith(("t2_", "t3_", "t4_"))
@@ -65,9 +70,59 @@ def _source_rows(doc, rows) -> tuple[list, str | None]:
     return rows_from_lines(doc.lines), "space-separated lines"
 
 
-def _t2_labels(rows, era: str) -> list[str]:
+def _row_keys(rows) -> set[str]:
+    """The template rows (t3_<key>, t2_<row>) that rows name by their labels."""
+    out = set()
+    for row in rows:
+        cells, labels, _values = _split(row)
+        if not labels:
+            continue
+        t2 = T2_ROWS.get(core(cells[0]))
+        if t2:
+            out.add("t2_" + t2)
+            continue
+        key = _t3_key_cached(tuple(labels), False) or _t3_key_cached(tuple(labels), True)
+        if key:
+            out.add("t3_" + key)
+    return out
+
+
+def _short_rows(rows) -> list[str]:
+    """Space-separated text keeps no blank cell: a table-三 row with fewer than 7 values, or a
+    table-二 row with fewer values than its header has columns, cannot say which cells are blank.
+    Its values are dropped (rewritten in place); returns warnings."""
+    warnings = []
+    header_cols = 0
+    for i, row in enumerate(rows):
+        cells, labels, values = _split(row)
+        if not labels:
+            continue
+        first = norm(cells[0])
+        if first == "信息内容":
+            header_cols = len(cells) - 1
+            continue
+        if first.startswith("第二十条"):
+            header_cols = 0
+            continue
+        t2 = T2_ROWS.get(core(cells[0]))
+        if t2:  # table 二 reads the cells after the label by position (a cell may be text: 2O)
+            if header_cols and 0 < len(cells) - 1 < header_cols:
+                warnings.append(f"t2_{t2}: {len(cells) - 1} cells printed under {header_cols} columns (a blank "
+                                "cell leaves no trace in text without separators); left null")
+                rows[i] = cells[:1]
+            continue
+        key = _t3_key_cached(tuple(labels), False)
+        if key and 0 < len(values) < 7:
+            warnings.append(f"t3_{key}: {len(values)} cells printed where the template has 7 (a blank cell "
+                            "leaves no trace in text without separators); left null")
+            rows[i] = list(labels)
+    return warnings
+
+
+def _t2_labels(rows, era: str, fixed: list) -> list[str]:
     """Table 二 row labels the exact matcher does not know, matched by fuzzy label against the rows
-    the template allows after the last row found (rewritten in place); returns warnings."""
+    the template allows after the last row found (rewritten in place; `fixed` gets their t2_<row>);
+    returns warnings."""
     warnings: list[str] = []
     last = -1
     in_t2 = False  # inside table 二: after its header or a 第二十条 caption
@@ -102,6 +157,7 @@ def _t2_labels(rows, era: str) -> list[str]:
         warnings.append(f"{key}: row label {cells[0]!r} read as {label!r} (fuzzy label, similarity {sc:.2f})")
         row[row.index(cells[0])] = label
         last = _T2_ORDER.index(row_key)
+        fixed.append(key)
     return warnings
 
 
@@ -137,11 +193,14 @@ def _operands(check: str, era: str) -> list[str]:
 
 
 def _row_of(code: str) -> str:
-    """t3_res_granted__total → t3_res_granted; t4_review_total → t4_review; t2 codes as they are."""
+    """t3_res_granted__total → t3_res_granted; t4_review_total → t4_review; t2_license_decisions → t2_license."""
     if "__" in code:
         return code.split("__")[0]
     if code.startswith("t4_"):
         return code.rsplit("_", 1)[0]
+    for row in _T2_ORDER:
+        if code.startswith(f"t2_{row}_"):
+            return f"t2_{row}"
     return code
 
 
@@ -154,12 +213,15 @@ def complete(doc, rows, era: str | None, res: Result) -> str | None:
     src, what = _source_rows(doc, rows)
     if not src:
         return era
-    cleaned, notes = clean_rows(src)
+    cleaned, notes, joined_rows = clean_rows(src)
     era2 = era if era in ("y2019", "y2021") else detect_era_loose(cleaned)
     if era2 not in ("y2019", "y2021", None) or (era2 is None and era is not None):
         return era  # pre-2019: its matcher is label-based already
     warnings: list[str] = list(notes)
-    warnings += _t2_labels(cleaned, era2 or "y2019")
+    if what == "space-separated lines":
+        warnings += _short_rows(cleaned)
+    t2_fuzzy: list[str] = []
+    warnings += _t2_labels(cleaned, era2 or "y2019", t2_fuzzy)
     subtotal = any("小计" in norm(c) for r in cleaned[:200] for c in r if c)
     repaired, placements, w3 = align(cleaned, era2 or "y2019", 8 if subtotal else 7)
     warnings += w3
@@ -169,9 +231,11 @@ def complete(doc, rows, era: str | None, res: Result) -> str | None:
         if not res2.metrics:
             return era
         era2 = "y2021" if any(f"t3_{k}__total" in res2.metrics for k in T3_OTHER_SUBROWS) else "y2019"
+    placed = {f"t3_{p.key}" for p in placements} | set(t2_fuzzy) | _row_keys(joined_rows)
     if not res2.found.intersection(("t4",)) and not res.found.intersection(("t4",)):
         blocks, how = t4_blocks(cleaned)
         if blocks:
+            placed.update(f"t4_{b}" for b in T4_BLOCKS)
             for b in T4_BLOCKS:
                 res2.put_all(tuple(f"t4_{b}_{k}" for k in T4_KINDS), blocks[b])
             res2.found.add("t4")
@@ -187,14 +251,15 @@ def complete(doc, rows, era: str | None, res: Result) -> str | None:
     if not changed:
         res.warnings.extend(w3)  # what table 三 leaves unplaced, and why
         return era if era is not None else (era2 if res.metrics else era)
-    # identities: a changed value is not kept when a check it takes part in fails with all its cells
-    # printed; a value placed by template order only when a check with all its cells printed passes
+    # identities: a placed value (not read by its own label) is not kept when a check it takes part
+    # in fails with all its cells printed; one placed by template order only when such a check passes.
+    # Values read by their labels stay, as in the exact pass (a failing check never changes a value).
     by_order = {f"t3_{p.key}__{c}" for p in placements if p.how == "template order" for c in APPLICANTS}
     dropped: set[str] = set()
     confirmed: set[str] = set()
     for chk in run_checks(merged, era2):
         ops = _operands(chk["code"], era2)
-        involved = [c for c in ops if c in changed]
+        involved = [c for c in ops if c in changed and _row_of(c) in placed]
         if not involved:
             continue
         complete = all(c in merged for c in ops)

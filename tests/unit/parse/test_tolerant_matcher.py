@@ -100,8 +100,9 @@ def test_detached_label_rows_merge_cell_by_cell_and_notes_under_values_go():
     rows = [["规章", "1", "2", "3"], ["", "（其中修订1件）", "", ""],
             ["", "1.属于国家秘密", "", "", ""], ["", "", "4", "", "4"],
             ["— 3 —", "", "", "", ""], ["数据1", "数据2", "数据3", "数据4", "数据5"]]
-    out, notes = clean_rows(rows)
+    out, notes, joined = clean_rows(rows)
     assert out == [["规章", "1", "2", "3"], ["", "1.属于国家秘密", "4", "", "4"]]
+    assert joined == [out[1]]
     assert any("labels detached" in n for n in notes)
 
 
@@ -109,7 +110,7 @@ def test_split_group_captions_and_wrapped_labels_are_rejoined():
     rows = [["（三）不予", "1.属于国家秘密", "1", "1"], ["公开", "2.其他法律行政法规禁止公开", "0", "0"],
             ["（二）部分公开（区分处理的，只计这一情"], ["形，不计其他情形）", "4", "0", "4"],
             ["（四）无"], ["1.本机关不掌握相关政府信息", "2", "2"]]           # a new item: not joined
-    out, notes = clean_rows(rows)
+    out, notes, _ = clean_rows(rows)
     assert out == [["（三）不予公开", "1.属于国家秘密", "1", "1"], ["", "2.其他法律行政法规禁止公开", "0", "0"],
                    ["（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "4", "0", "4"],
                    ["（四）无"], ["1.本机关不掌握相关政府信息", "2", "2"]]
@@ -234,6 +235,31 @@ def test_spaced_text_with_typos_confusables_broken_and_era_mixed_labels():
     assert _warned(out, "space-separated lines")
 
 
+def test_an_unreadable_first_sub_row_of_other_processing_is_not_read_as_its_caption():
+    """（六）其他处理 shares a row with its first sub-row: when that sub-row's label is garbled, the
+    row is the sub-row (placed by fuzzy label), not the caption's one-row total."""
+    values = _values(12)
+    garbled = {"1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请":
+               "l.申请人无正当理由逾期日补正、行政机关不再能理其政府信息公开位请"}
+    got, out = _parse(render_spaced(values, labels=garbled), "r.txt")
+    _assert_exact(got, values)
+    for c in APPLICANTS:
+        assert got[f"t3_res_other__{c}"][0] == sum(values[f"{r}__{c}"] for r in SUBROWS)
+    assert _warned(out, "t3_res_other_overdue_correction", "fuzzy label")
+
+
+def test_spaced_rows_that_lost_blank_cells_stay_null():
+    """Text without separators keeps no blank cell: such a row cannot say which cells are blank."""
+    values = _values(13)
+    text = render_spaced(values).replace(
+        "（一）予以公开 " + " ".join(str(values[f"t3_res_granted__{c}"]) for c in APPLICANTS),
+        "（一）予以公开 " + " ".join(str(values[f"t3_res_granted__{c}"]) for c in ("natural_person", "total")))
+    got, out = _parse(text, "r.txt")
+    assert all(f"t3_res_granted__{c}" not in got for c in APPLICANTS)
+    assert _warned(out, "t3_res_granted", "left null")
+    _assert_exact(got, values, skip={f"t3_res_granted__{c}" for c in APPLICANTS})
+
+
 def test_spaced_text_other_processing_as_one_row_and_a_confused_digit():
     values = _values(9)
     cell = {"t2_license_decisions": "1O"}  # O for 0: no number
@@ -292,3 +318,15 @@ def test_real_text_layer_excerpt_agrees_with_its_pdf_cell_for_cell():
     assert got["t3_new_received__natural_person"] == (3001, "numeric")
     assert got["t3_res_partially_granted__total"] == (454, "numeric")
     assert got["t3_res_unable_not_held__total"] == (769, "numeric")
+
+
+def test_a_table_three_row_short_of_cells_is_never_read_left_aligned():
+    """The exact matcher too: six cells under seven columns cannot say which one is missing."""
+    rows = ["某某局2022年政府信息公开工作年度报告", "信息内容\t本年制发件数\t本年废止件数\t现行有效件数", "规章\t1\t0\t3",
+            "一、本年新收政府信息公开申请数量\t\t\t5\t0\t0\t0\t0\t0\t5",
+            "（一）予以公开\t3\t0\t0\t0\t3",                                # five cells: which are blank?
+            "（七）总计\t\t\t5\t0\t0\t0\t0\t0\t5"]
+    got, out = _parse("\n".join(rows), "r.txt")
+    assert got["t3_new_received__total"] == (5, "5", "numeric")
+    assert all(f"t3_res_granted__{c}" not in got for c in APPLICANTS)
+    assert _warned(out, "t3_res_granted", "left null")

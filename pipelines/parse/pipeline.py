@@ -17,7 +17,7 @@ from .model import Document
 from .narrative import narrative_metrics
 from .pre2019 import match_pre2019
 from .sniff import sniff
-from .tables import T3_OTHER_SUBROWS, Result, match_tables
+from .tables import T2_ROWS, T3_OTHER_SUBROWS, Result, match_tables
 from . import tolerant
 
 PARSER_VERSION: Final = "1.1.0"
@@ -121,6 +121,26 @@ def _metric_list(metrics: dict) -> list[dict]:
             for c in codes]
 
 
+_T2_ROW_NAMES: Final = tuple(sorted(set(T2_ROWS.values()), key=len, reverse=True))
+
+
+def _drop_partial_t2_rows(res: Result, since: int) -> None:
+    """Rows rebuilt from one-cell-per-block text: a blank cell is still a block, so a table-二 row
+    short of cells was cut by the rebuild and its values' columns are a guess (行政许可 + one block
+    3960181 is not 上一年项目数量 = 3960181). Leave the whole row out, with a warning."""
+    rows = set()
+    for w in res.warnings[since:]:
+        if w.endswith(": cell missing") and w.startswith("t2_"):
+            code = w.split(":", 1)[0]
+            rows.update(r for r in _T2_ROW_NAMES if code.startswith(f"t2_{r}_") or code == f"t2_{r}")
+    for row in rows:
+        dropped = [c for c in list(res.metrics) if c.startswith(f"t2_{row}_") or c == f"t2_{row}"]
+        for c in dropped:
+            del res.metrics[c]
+        res.warnings.append(f"t2_{row}: the rebuilt row is short of cells; its values ({len(dropped)}) left out, "
+                            "their columns would be a guess")
+
+
 def parse_document(data: bytes, *, filename: str | None = None, media_type: str | None = None,
                    agency: str | None = None, year: int | None = None, division: str | None = None) -> dict:
     if not data or data.isspace():  # (not data.strip(): that copies the whole document)
@@ -157,7 +177,9 @@ def parse_document(data: bytes, *, filename: str | None = None, media_type: str 
         if era == "pre2019":
             match_pre2019(rows, res)
         elif era in ("y2019", "y2021"):
+            n_warnings = len(res.warnings)
             match_tables(rows, era, res)
+            _drop_partial_t2_rows(res, n_warnings)
         if res.metrics:
             res.warnings.append("table cells had no row boundaries; rows rebuilt from the template labels")
     if tolerant.needed(res, era, doc):  # cells left unfilled: read again by the template (issue 12)

@@ -330,3 +330,18 @@ def test_a_table_three_row_short_of_cells_is_never_read_left_aligned():
     assert got["t3_new_received__total"] == (5, "5", "numeric")
     assert all(f"t3_res_granted__{c}" not in got for c in APPLICANTS)
     assert _warned(out, "t3_res_granted", "left null")
+
+
+def test_flattened_table_two_row_short_of_cells_is_left_out_not_guessed():
+    # one cell per <p>: 行政许可 followed by a single block 3960181 is a cut row, not 上一年项目数量 = 3960181
+    from pipelines.parse import parse_document
+
+    cells = ["某某市某某局2020年政府信息公开工作年度报告", "二、主动公开政府信息情况", "第二十条第（五）项", "信息内容",
+             "上一年项目数量", "本年增/减", "处理决定数量", "行政许可", "3960181", "其他对外管理服务事项", "1", "0", "2",
+             "三、收到和处理政府信息公开申请情况"]
+    html = "<html><body><div id='zoom'>" + "".join(f"<p>{c}</p>" for c in cells) + "</div></body></html>"
+    out = parse_document(html.encode(), filename="x.html")
+    got = {m["metric_code"]: m["value"] for m in out["metrics"]}
+    assert not any(c.startswith("t2_license_") for c in got), got
+    assert got["t2_other_service_items_prev_year"] == 1 and got["t2_other_service_decisions"] == 2
+    assert any(w.startswith("t2_license: the rebuilt row is short of cells") for w in out["warnings"])

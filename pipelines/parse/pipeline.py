@@ -128,7 +128,7 @@ def _drop_partial_t2_rows(res: Result, since: int) -> None:
     """Rows rebuilt from one-cell-per-block text: a blank cell is still a block, so a table-二 row
     short of cells was cut by the rebuild and its values' columns are a guess (行政许可 + one block
     3960181 is not 上一年项目数量 = 3960181). Leave the whole row out, with a warning."""
-    rows = set()
+    rows: set[str] = set()
     for w in res.warnings[since:]:
         if w.endswith(": cell missing") and w.startswith("t2_"):
             code = w.split(":", 1)[0]

@@ -22,6 +22,8 @@ from pipelines.parse.limits import DocumentTooLarge
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from hostile import _ROOT_RELS, _TYPES, _W, _member, _repeat_deflate, _zip  # noqa: E402  (the bench's builders)
 PEAK_MB, SECONDS = 300, 5.0
 MB = 1 << 20
 
@@ -34,57 +36,13 @@ def span_bomb_html() -> bytes:
             "<table>" + row * 100 + "</table></div></body></html>").encode()
 
 
-def _deflate_repeat(prefix: bytes, chunk: bytes, n: int, suffix: bytes) -> tuple[bytes, int, int]:
-    """Raw deflate of prefix + chunk * n + suffix without compressing n chunks: after a full flush
-    the compressor's output for the same chunk is the same bytes. Returns (data, crc32, adler32)."""
-    c = zlib.compressobj(9, zlib.DEFLATED, -15)
-    head = c.compress(prefix) + c.flush(zlib.Z_FULL_FLUSH)
-    block = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
-    tail = c.compress(suffix) + c.flush()
-    crc, adler = zlib.crc32(prefix), zlib.adler32(prefix)
-    for _ in range(n):
-        crc, adler = zlib.crc32(chunk, crc), zlib.adler32(chunk, adler)
-    return head + block * n + tail, zlib.crc32(suffix, crc), zlib.adler32(suffix, adler)
-
-
-def _zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
-    """A ZIP of already deflated members: (name, raw deflate, crc32, declared size)."""
-    import struct
-    out, central = bytearray(), bytearray()
-    for name, data, crc, size in members:
-        n = name.encode()
-        offset = len(out)
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(data), size, len(n), 0) + n + data
-        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(data), size,
-                               len(n), 0, 0, 0, 0, 0, offset) + n
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), len(out), 0)
-    return bytes(out + central + end)
-
-
-def _small(name: str, text: str) -> tuple[str, bytes, int, int]:
-    raw = text.encode()
-    c = zlib.compressobj(9, zlib.DEFLATED, -15)
-    return name, c.compress(raw) + c.flush(), zlib.crc32(raw), len(raw)
-
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-       'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships'
-       '+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
-       'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
-_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-         '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-         'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
-
-
 def docx_bomb(n_mb: int = 1100, declared: int | None = None) -> bytes:
     """word/document.xml inflates to n_mb MB of paragraphs (declared as such, or as ``declared``)."""
-    prefix = f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W}"><w:body>'.encode()
+    prefix = f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{_W}"><w:body>'.encode()
     suffix = b"</w:body></w:document>"
     chunk = b"<w:p/>" * (MB // 6)
-    data, crc, _ = _deflate_repeat(prefix, chunk, n_mb, suffix)
-    size = len(prefix) + len(chunk) * n_mb + len(suffix)
-    return _zip([_small("[Content_Types].xml", _CT), _small("_rels/.rels", _RELS),
+    data, crc, _, size = _repeat_deflate(prefix, chunk, n_mb, suffix)
+    return _zip([_member("[Content_Types].xml", _TYPES), _member("_rels/.rels", _ROOT_RELS),
                  ("word/document.xml", data, crc, size if declared is None else declared)])
 
 
@@ -115,7 +73,7 @@ def _page_objects(content_ref: int, resources: bytes = b"<< >>") -> list[bytes]:
 
 def pdf_flate_bomb(n_mb: int = 1100) -> bytes:
     """A page whose content stream (~1 MB) inflates to n_mb MB."""
-    raw, _, adler = _deflate_repeat(b"BT ET\n", b"q Q\n" * (MB // 4), n_mb, b"")
+    raw, _, adler, _ = _repeat_deflate(b"BT ET\n", b"q Q\n" * (MB // 4), n_mb, b"")
     zdata = b"\x78\xda" + raw + adler.to_bytes(4, "big")
     return _pdf(_page_objects(4) + [_stream(zdata)])
 

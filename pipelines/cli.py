@@ -173,6 +173,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     return print_status(args.db)
 
 
+def cmd_archive_verify(args: argparse.Namespace) -> int:
+    from pipelines.archive.verify import verify_archive
+    from pipelines.assets.settings import PipelineSettings
+
+    path = Path(args.archive) if args.archive else PipelineSettings().archive_path()
+    report = verify_archive(path)   # FileNotFoundError (no index) -> one line, exit 2
+    print(report.summary())
+    return 0 if report.healthy else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govreports", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -219,6 +229,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     p.add_argument("--db", help="DuckDB file (default: GOVREPORTS_DUCKDB or data/warehouse.duckdb)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("archive", help="archive tools")
+    asub = p.add_subparsers(dest="archive_command", required=True)
+    a = asub.add_parser("verify", help="re-hash every archived blob: ok / missing / corrupt (damaged ones are "
+                                       "re-fetched by the next crawl); exit 1 when any is damaged")
+    a.add_argument("--archive", help="archive folder (default: GOVREPORTS_ARCHIVE or data/archive)")
+    a.set_defaults(func=cmd_archive_verify)
 
     p = sub.add_parser("status", help="summarise the last run: sources, new reports, failures, quality",
                        description="Summarise the last run: whether it failed and why, each source's "

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 import duckdb
 
+from pipelines.archive import BlobError
 from pipelines.parse import PARSER_VERSION
 from pipelines.parse_worker import Job, ParsePool, parse_safely
 from pipelines.warehouse.writer import ensure_raw_schema, upsert_by_document
@@ -28,18 +29,23 @@ class ParseStats:
     worker_restarts: int = 0      # parse workers replaced after a timeout, the memory limit or a crash
 
 
+# the error text of a document whose archived bytes could not be read (tried again on the next run)
+ARCHIVE_FAULT = "archive:"
+
+
 def documents_to_parse(con: duckdb.DuckDBPyConnection, documents: Iterable[Mapping],
                        known_codes: Collection[str] | None = None) -> list[Mapping]:
     """Documents without a parse by this parser version (re-running parses nothing twice), and those
     whose quarantine the catalog has since changed: a rejected code the catalog now has, or a metric
     row (written before the quarantine existed) whose code it lacks. A `timeout` is tried again (a
-    busy machine may have caused it); a `too_large` is not (the limits are the same next night)."""
+    busy machine may have caused it), and so is a document whose blob was missing or damaged
+    (`archive:` errors: the crawl re-fetches it); a `too_large` is not (the limits are the same next night)."""
     ensure_raw_schema(con)
     done = {
         row[0]
         for row in con.execute(
-            "SELECT document_id FROM raw.parsed_reports WHERE parser_version = ? AND parse_status <> 'timeout'",
-            [PARSER_VERSION]
+            "SELECT document_id FROM raw.parsed_reports WHERE parser_version = ? AND parse_status <> 'timeout' "
+            "AND coalesce(error, '') NOT LIKE ?", [PARSER_VERSION, ARCHIVE_FAULT + "%"]
         ).fetchall()
     }
     known = sorted(known_metric_codes() if known_codes is None else known_codes)
@@ -119,11 +125,22 @@ def parse_pending(con: duckdb.DuckDBPyConnection, documents: Iterable[Mapping],
         for start in range(0, len(pending), batch_size):
             batch = pending[start:start + batch_size]
             contexts = [context_for(doc) for doc in batch]
-            jobs = [Job(data=(lambda sha=doc["content_sha256"]: read_blob(sha)),
+            faults: dict[str, str] = {}   # sha -> why its blob could not be read
+
+            def blob(sha: str) -> bytes:
+                try:
+                    return read_blob(sha)
+                except BlobError as exc:  # missing or damaged: recorded, re-fetched by the next crawl
+                    faults[sha] = str(exc)
+                    return b""
+
+            jobs = [Job(data=(lambda sha=doc["content_sha256"]: blob(sha)),
                         kwargs=parse_kwargs(doc, agency, year, division))
                     for doc, (agency, year, division) in zip(batch, contexts)]
             rows = {t: [] for t in PARSE_TABLES}
             for doc, (_, _, division), outcome in zip(batch, contexts, pool.map(jobs)):
+                if doc["content_sha256"] in faults:
+                    outcome = {"status": "error", "error": f"{ARCHIVE_FAULT} {faults[doc['content_sha256']]}"}
                 out = rows_of(doc, outcome, division=division, known_codes=known)
                 rows["parsed_reports"].append(out["report"])
                 rows["parsed_metrics"].extend(out["metrics"])

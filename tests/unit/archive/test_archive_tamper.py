@@ -113,3 +113,21 @@ def test_index_written_before_claims_keeps_its_row_as_a_claim(tmp_path):
     ar.record_document(DocumentRecord(url="http://x/1", content_sha256=sha, source_id="beta"))
     [d] = ar.documents()
     assert (d["source_id"], d["link_title"]) == ("beta", "旧")
+
+
+def test_cli_archive_verify_names_the_damage_and_exits_1(tmp_path):
+    import subprocess
+    import sys
+
+    from pipelines.archive import Archive
+
+    archive = Archive(tmp_path / "archive")
+    sha = archive.put_blob(b"<html>report</html>")
+    archive.record_fetch(FetchRecord(url="http://a/list", stage="list", outcome="ok", content_sha256=sha))
+    archive.close()
+    cli = [sys.executable, "-m", "pipelines.cli", "archive", "verify", "--archive", str(tmp_path / "archive")]
+    ok = subprocess.run(cli, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    Archive(tmp_path / "archive").blob_path(sha).write_bytes(b"edited")
+    bad = subprocess.run(cli, capture_output=True, text=True)
+    assert bad.returncode == 1 and "corrupt" in bad.stdout and "Traceback" not in bad.stderr, (bad.stdout, bad.stderr)

@@ -53,9 +53,12 @@ def _problems(report, doc, out) -> list[str]:
     want = {"era": report.era, "report_year": report.report_year, "title": report.title}
     if doc.format == "html":  # PDF/DOCX attachments carry no date; the truth's date is the article page's
         want["published_on"] = report.published_on.isoformat() if report.published_on else None
-    for key, value in want.items():
-        if out[key] != value:
-            probs.append(f"{key}: {out[key]!r} != {value!r}")
+    return probs + _metadata_problems(out, report, want)
+
+
+def _metadata_problems(out: dict, report, want: dict) -> list[str]:
+    """Fields that differ from the truth, and failing checks other than the declared ones."""
+    probs = [f"{key}: {out[key]!r} != {value!r}" for key, value in want.items() if out[key] != value]
     failing = sorted(c["code"] for c in out["checks"] if c["status"] == "fail")
     if failing != sorted(report.expected_failing_checks):
         probs.append(f"failing checks {failing} != {sorted(report.expected_failing_checks)}")
@@ -150,14 +153,9 @@ def _copy_problems(report, doc, out) -> list[str]:
              if m["metric_code"] not in report.truth and not m["metric_code"].startswith("n_")]
     if extra:
         probs.append(f"codes not in truth: {extra[:5]}")
-    for key, value in {"era": report.era, "report_year": report.report_year, "title": report.title,
-                       "agency_name": doc.expect_agency_name, "agency_as_printed": report.agency_as_printed}.items():
-        if out[key] != value:
-            probs.append(f"{key}: {out[key]!r} != {value!r}")
-    failing = sorted(c["code"] for c in out["checks"] if c["status"] == "fail")
-    if failing != sorted(report.expected_failing_checks):
-        probs.append(f"failing checks {failing} != {sorted(report.expected_failing_checks)}")
-    return probs
+    return probs + _metadata_problems(out, report, {
+        "era": report.era, "report_year": report.report_year, "title": report.title,
+        "agency_name": doc.expect_agency_name, "agency_as_printed": report.agency_as_printed})
 
 
 @pytest.mark.slow

@@ -4,7 +4,6 @@ readers (bounded, logged) instead of failing. Real DuckDB files, real processes 
 from __future__ import annotations
 
 import logging
-import os
 import subprocess
 import sys
 import textwrap

@@ -21,9 +21,8 @@ import os
 import sys
 from pathlib import Path
 
-import duckdb
-from rich.console import Console
-
+# duckdb, rich and dagster are imported by the commands that use them: `govreports parse` loads
+# neither (start-up 0.15 s -> 0.04 s)
 
 
 def error(message: str) -> None:
@@ -87,7 +86,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from pipelines import runlock
     from pipelines.demo_run import run_demo
-    from pipelines.runner import RunActive, RunFailed
+    from pipelines.runner import RunActive, RunFailed, refuse_if_dagster_run_active
     from pipelines.warehouse.db import warehouse_path
 
     # the lock first: a second demo must not rewrite the demo registry the first one crawls
@@ -97,7 +96,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         error(str(exc))
         return 2
     try:
+        refuse_if_dagster_run_active(warehouse_path())
         run_demo(seed=args.seed)
+    except RunActive as exc:
+        error(str(exc))
+        return 2
     except RunFailed as exc:
         error(str(exc))
         return 1
@@ -127,11 +130,15 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
     for status in check_sources(registry):
         row = status if isinstance(status, (tuple, list)) else (status.source_id, status.status, status.reason)
         table.add_row(*[str(x or "") for x in row[:3]])
+    from rich.console import Console
+
     Console().print(table)
     return 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    import duckdb
+    from rich.console import Console
     from rich.table import Table
 
     from pipelines.warehouse.db import connect
@@ -254,14 +261,20 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
-    except (FileNotFoundError, ValueError, duckdb.Error) as exc:  # bad path, registry or SQL: one clear line
-        error(" ".join(str(exc).split()))
-        return 2
-    except Exception as exc:  # a bug: still one line (GOVREPORTS_DEBUG=1 shows the traceback)
+    except Exception as exc:
+        if isinstance(exc, (FileNotFoundError, ValueError)) or _is_duckdb_error(exc):
+            error(" ".join(str(exc).split()))   # bad path, registry or SQL: one clear line
+            return 2
+        # a bug: still one line (GOVREPORTS_DEBUG=1 shows the traceback)
         if os.environ.get("GOVREPORTS_DEBUG"):
             raise
         error(f"{type(exc).__name__}: {' '.join(str(exc).split())} (GOVREPORTS_DEBUG=1 shows the traceback)")
         return 1
+
+
+def _is_duckdb_error(exc: Exception) -> bool:
+    duckdb = sys.modules.get("duckdb")   # not imported: the error cannot be one of its
+    return duckdb is not None and isinstance(exc, duckdb.Error)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,8 @@ def lock_path(warehouse: Path | str) -> Path:
 
 
 def describe(holder: dict) -> str:
-    parts = [f"run {holder.get('run_id') or '(starting)'}", f"pid {holder.get('pid', '?')}"]
+    who = f"launched by {holder['launched_by']}" if holder.get("launched_by") else f"pid {holder.get('pid', '?')}"
+    parts = [f"run {holder.get('run_id') or '(starting)'}", who]
     if holder.get("host") and holder["host"] != socket.gethostname():
         parts.append(f"host {holder['host']}")
     parts.append(f"started {holder.get('started_at', '?')}")

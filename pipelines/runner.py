@@ -12,6 +12,7 @@ RunActive naming the first. Holding it, the runner frees what killed runs left b
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import socket
@@ -26,7 +27,7 @@ import dagster as dg
 from pipelines import runlock
 from pipelines.runlock import RunActive  # noqa: F401 - raised by run_pipeline, caught by the CLI
 from pipelines.runlog import WAREHOUSE_TAG, RunRecord, logs_dir, now_iso, write_record
-from pipelines.stale_runs import RUN_ID_ENV, own_tags, reap
+from pipelines.stale_runs import RUN_ID_ENV, as_holder, live_runs, own_tags, reap
 from pipelines.warehouse.db import PROJECT_ROOT, warehouse_path
 
 
@@ -139,6 +140,8 @@ def run_pipeline(sources_file: Path, *, archive_dir: Path | None = None, duckdb_
     warehouse = Path(duckdb_path).resolve() if duckdb_path else warehouse_path().resolve()
     runlock.acquire(warehouse, run_id)
     try:
+        if not ephemeral:
+            refuse_if_dagster_run_active(warehouse, run_id)
         return _run_locked(run_id, warehouse, sources_file, archive_dir, duckdb_path, ephemeral)
     finally:
         runlock.release(warehouse)
@@ -200,6 +203,27 @@ def _run_locked(run_id: str, warehouse: Path, sources_file: Path, archive_dir: P
     if record.failed:
         raise RunFailed(record, result)
     return result
+
+
+@contextlib.contextmanager
+def quiet_instance(home: Path | None = None):
+    """The project's Dagster instance, opened the way `make dev` opens it, without Dagster's notices
+    (no dagster.yaml here, telemetry) on the terminal."""
+    home = home or Path(os.environ.get("DAGSTER_HOME") or PROJECT_ROOT)
+    with _env(DAGSTER_HOME=str(home)), _cwd(PROJECT_ROOT), warnings.catch_warnings(), \
+            contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        with dg.DagsterInstance.get() as instance:
+            yield instance
+
+
+def refuse_if_dagster_run_active(warehouse: Path, run_id: str | None = None) -> None:
+    """RunActive when the Dagster instance has a live run of this warehouse (launched by the UI or
+    the schedule: it holds the run lock only while one of its steps runs)."""
+    with quiet_instance() as instance:
+        live = live_runs(instance, str(warehouse), run_id)
+        if live:
+            raise RunActive(as_holder(live[0], instance))
 
 
 def _recover(instance: dg.DagsterInstance, warehouse: Path, run_id: str) -> list[dict]:

@@ -16,10 +16,12 @@ import os
 import signal
 import socket
 import time
+from pathlib import Path
 
 import dagster as dg
 
 from pipelines.runlog import WAREHOUSE_TAG
+from pipelines.warehouse.db import warehouse_path
 
 PID_TAG = "govreports/pid"
 HOST_TAG = "govreports/host"
@@ -72,6 +74,28 @@ def is_dead_run(run: dg.DagsterRun, warehouse: str) -> bool:
     # a run of an older runner (no pid): ours if it names this warehouse, and the lock we hold says
     # no runner of this warehouse is alive
     return tags.get(WAREHOUSE_TAG) == warehouse
+
+
+def same_warehouse(tag: str | None, warehouse: Path | str) -> bool:
+    """Runs started by the schedule or the UI carry no warehouse tag: they write the default one."""
+    target = Path(tag) if tag else warehouse_path()
+    return target.resolve() == Path(warehouse).resolve()
+
+
+def live_runs(instance: dg.DagsterInstance, warehouse: str, run_id: str | None = None) -> list[dg.DagsterRun]:
+    """Unfinished runs of this warehouse whose process may be alive: runs launched by the UI or the
+    schedule (their steps take the run lock one by one, so between two steps nobody holds it)."""
+    return [run for run in instance.get_runs(filters=dg.RunsFilter(statuses=_UNFINISHED))
+            if run.run_id != run_id and same_warehouse(run.tags.get(WAREHOUSE_TAG), warehouse)
+            and not is_dead_run(run, warehouse)]
+
+
+def as_holder(run: dg.DagsterRun, instance: dg.DagsterInstance) -> dict:
+    """What RunActive says of a live Dagster run (runlock.describe)."""
+    start = instance.get_run_stats(run.run_id).start_time
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start)) if start else run.status.value.lower()
+    who = {"pid": run.tags[PID_TAG]} if run.tags.get(PID_TAG) else {"launched_by": "the Dagster UI or schedule"}
+    return {"run_id": run.run_id, **who, "started_at": started}
 
 
 def reap(instance: dg.DagsterInstance, warehouse: str, run_id: str) -> list[dict]:

@@ -52,7 +52,7 @@ def print_status(db: str | Path | None = None, console: Console | None = None) -
     path = Path(db) if db else warehouse_path()
     record = latest_run(read_record(logs_dir(path)), path)
     if record is not None:
-        _print_run(record, console)
+        _print_run(record, console, path)
     if not path.exists():
         console.print(f"No warehouse at {path} yet: run `govreports demo`, or `govreports run --sources FILE`.",
                       markup=False, highlight=False, soft_wrap=True)
@@ -94,7 +94,7 @@ def _with_crawl_status(names: list[str], rows: list[tuple], crawl: dict) -> tupl
     return names + ["reason"], out
 
 
-def _print_run(r: RunRecord, console: Console) -> None:
+def _print_run(r: RunRecord, console: Console, warehouse: Path) -> None:
     def say(text: str) -> None:  # one unwrapped line each: paths and SQL are not markup
         console.print(text, markup=False, highlight=False, soft_wrap=True)
 
@@ -102,7 +102,7 @@ def _print_run(r: RunRecord, console: Console) -> None:
     if r.status == "success":
         say(f"Last run {r.run_id} succeeded ({when}).")
     elif r.status == "running":
-        say(f"Last run {r.run_id} started {r.started_at} and has not finished: still running, or it was killed.")
+        say(_unfinished(r, warehouse))
     elif r.status == "interrupted":
         say(f"Last run {r.run_id} was interrupted ({when}).")
     else:
@@ -119,6 +119,20 @@ def _print_run(r: RunRecord, console: Console) -> None:
         say(f"  warning: check {c['asset']}:{c['check']} did not pass")
     if r.log_path:
         say(f"  details: {r.log_path}")
+
+
+def _unfinished(r: RunRecord, warehouse: Path) -> str:
+    """A run without an end: the warehouse's run lock tells a live run from a killed one (the kernel
+    releases it however the process ended)."""
+    from pipelines import runlock
+
+    holder = runlock.holder(warehouse)
+    if holder:
+        return f"Run {holder.get('run_id') or r.run_id} is running ({runlock.describe(holder)})."
+    if r.pid is None:  # a run of the UI or the schedule: the Dagster instance said it has not finished
+        return f"Last run {r.run_id} started {r.started_at} and has not finished (launched by `make dev`: see its UI)."
+    return (f"Last run {r.run_id} started {r.started_at} and was killed (its process, pid {r.pid}, is gone): "
+            f"the next run frees what it held and resumes.")
 
 
 def latest_run(record: RunRecord | None, warehouse: Path) -> RunRecord | None:
@@ -141,39 +155,26 @@ def _dagster_latest(record: RunRecord | None, warehouse: Path) -> RunRecord | No
         return None
     import dagster as dg
 
-    from pipelines.runner import _cwd, _env
+    from pipelines.runner import quiet_instance
+    from pipelines.stale_runs import same_warehouse
 
-    import contextlib
-    import io
-    import warnings
+    with quiet_instance(home) as instance:
+        run = next((r for r in instance.get_runs(filters=dg.RunsFilter(job_name="nightly_refresh"), limit=20)
+                    if same_warehouse(r.tags.get(WAREHOUSE_TAG), warehouse)), None)
+        if run is None or (record is not None and run.run_id == record.run_id):
+            return None
+        stats = instance.get_run_stats(run.run_id)
+        start = stats.start_time or 0
+        if record is not None and start and _epoch(record.started_at) >= start:
+            return None
+        from pipelines.run_digest import digest_events
 
-    # Dagster's notices (no dagster.yaml here, telemetry) are not for this screen
-    with _env(DAGSTER_HOME=str(home)), _cwd(PROJECT_ROOT), warnings.catch_warnings(), \
-            contextlib.redirect_stderr(io.StringIO()):
-        warnings.simplefilter("ignore")
-        with dg.DagsterInstance.get() as instance:
-            run = next((r for r in instance.get_runs(filters=dg.RunsFilter(job_name="nightly_refresh"), limit=20)
-                        if _same_warehouse(r.tags.get(WAREHOUSE_TAG), warehouse)), None)
-            if run is None or (record is not None and run.run_id == record.run_id):
-                return None
-            stats = instance.get_run_stats(run.run_id)
-            start = stats.start_time or 0
-            if record is not None and start and _epoch(record.started_at) >= start:
-                return None
-            from pipelines.run_digest import digest_events
-
-            events = [e.dagster_event for e in instance.all_logs(run.run_id) if e.is_dagster_event]
-            status = {"SUCCESS": "success", "FAILURE": "failure", "CANCELED": "interrupted"}.get(
-                run.status.value, "running")
-            out = RunRecord(run_id=run.run_id, status=status, started_at=_iso(start),
-                            finished_at=_iso(stats.end_time) if stats.end_time else None)
-            return digest_events(events, out, {}, success=status == "success", status=status)
-
-
-def _same_warehouse(tag: str | None, warehouse: Path) -> bool:
-    # runs started by the schedule or the UI carry no tag: they write the default warehouse
-    target = Path(tag) if tag else warehouse_path()
-    return target.resolve() == warehouse.resolve()
+        events = [e.dagster_event for e in instance.all_logs(run.run_id) if e.is_dagster_event]
+        status = {"SUCCESS": "success", "FAILURE": "failure", "CANCELED": "interrupted"}.get(
+            run.status.value, "running")
+        out = RunRecord(run_id=run.run_id, status=status, started_at=_iso(start),
+                        finished_at=_iso(stats.end_time) if stats.end_time else None)
+        return digest_events(events, out, {}, success=status == "success", status=status)
 
 
 def _epoch(iso: str) -> float:

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS document_claims (
   year_hint INTEGER, listed_on TEXT, published_on_hint TEXT,
   PRIMARY KEY (url, content_sha256, source_id)
 );
+CREATE INDEX IF NOT EXISTS document_claims_parent ON document_claims (parent_url);
 """
 
 CLAIM_FIELDS = ["agency_id", "parent_url", "media_type", "filename", "encoding", "link_title",
@@ -27,12 +28,15 @@ CLAIM_FIELDS = ["agency_id", "parent_url", "media_type", "filename", "encoding",
 _RANK = "ORDER BY owns DESC, (source_id = '') ASC, source_id ASC"
 
 
+def has_claim(db: sqlite3.Connection, url: str, sha: str, source_id: str) -> bool:
+    return db.execute("SELECT 1 FROM document_claims WHERE url=? AND content_sha256=? AND source_id=?",
+                      (url, sha, source_id)).fetchone() is not None
+
+
 def add_claim(db: sqlite3.Connection, d: dict, owns: bool) -> None:
     """Upsert the claim of d's source; a source re-recording keeps its first non-empty values."""
     sid = d.get("source_id") or ""
-    row = db.execute("SELECT 1 FROM document_claims WHERE url=? AND content_sha256=? AND source_id=?",
-                     (d["url"], d["content_sha256"], sid)).fetchone()
-    if row is None:
+    if not has_claim(db, d["url"], d["content_sha256"], sid):
         cols = ["url", "content_sha256", "source_id", "owns", *CLAIM_FIELDS]
         db.execute(f"INSERT INTO document_claims ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                    [d["url"], d["content_sha256"], sid, int(bool(owns)), *[d.get(c) for c in CLAIM_FIELDS]])

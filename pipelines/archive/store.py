@@ -256,6 +256,16 @@ class Archive:
                 [d["last_fetched_at"], *[att[c] for c in cols], row["document_id"]])
             return False
 
+    def record_claim(self, rec: DocumentRecord) -> bool:
+        """A source met an archived document without fetching it: record its claim once (its
+        first claim's values stand), so attribution does not depend on which run or source
+        fetched the bytes. Returns True when the claim is new."""
+        with self._lock:
+            if claims.has_claim(self._db, rec.url, rec.content_sha256, rec.source_id or ""):
+                return False
+            self.record_document(rec)
+        return True
+
     def record_link(self, rec: LinkRecord) -> bool:
         """Upsert on (source_id, url); keeps the first discovered_at. Returns True when new."""
         d = rec.to_dict()
@@ -302,6 +312,15 @@ class Archive:
             row = self._db.execute("SELECT * FROM documents WHERE url=? ORDER BY last_fetched_at DESC, "
                                    "first_fetched_at DESC LIMIT 1", (url,)).fetchone()
         return dict(row) if row else None
+
+    def attachments_of(self, article_url: str) -> list[dict]:
+        """The documents some source recorded as attachments of ``article_url``."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT d.* FROM documents d WHERE EXISTS (SELECT 1 FROM document_claims c WHERE "
+                "c.parent_url = ? AND c.url = d.url AND c.content_sha256 = d.content_sha256) "
+                "ORDER BY d.url, d.content_sha256", (article_url,)).fetchall()
+        return [dict(r) for r in rows]
 
     def document_intact(self, url: str) -> bool:
         """``url`` is archived and the bytes of its latest version are intact (a damaged or

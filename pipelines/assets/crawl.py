@@ -21,6 +21,11 @@ CRAWL_SPECS = [
 
 @dg.multi_asset(specs=CRAWL_SPECS, group_name="crawl", pool="warehouse")
 def crawled_documents(context: dg.AssetExecutionContext, settings: PipelineSettings):
+    with settings.run_lock(context.run_id):
+        yield from _crawled_documents(context, settings)
+
+
+def _crawled_documents(context: dg.AssetExecutionContext, settings: PipelineSettings):
     registry = load_registry(settings.sources_path())
     archive = Archive(settings.archive_path())
 

@@ -12,7 +12,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
-from pipelines.warehouse.db import PROJECT_ROOT
+from pipelines.warehouse.db import PROJECT_ROOT, warehouse_path
 
 from .settings import PipelineSettings
 
@@ -21,15 +21,23 @@ dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
 
 
 def ensure_manifest(project: DbtProject = dbt_project) -> Path:
-    """`dbt parse` when the manifest is missing or older than the project's files (offline, ~5 s)."""
+    """`dbt parse` when the manifest is missing, older than the project's files, or parsed for
+    another warehouse (offline, ~5 s). dbt's partial parsing keys on the rendered profile, so the
+    parse renders it exactly as the build will (the same absolute GOVREPORTS_DUCKDB): a no-change
+    build then re-parses nothing."""
     manifest = Path(project.manifest_path)
+    stamp = manifest.with_name(".parsed_for_warehouse")
+    warehouse = str(warehouse_path().resolve())
     sources = [p for p in DBT_DIR.rglob("*") if p.suffix in {".sql", ".yml", ".yaml", ".csv"}
                and "target" not in p.parts and "logs" not in p.parts]
     newest = max((p.stat().st_mtime for p in sources), default=0)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
+    stamped = stamp.read_text(encoding="utf-8") if stamp.exists() else None
+    if not manifest.exists() or manifest.stat().st_mtime < newest or stamped != warehouse:
         dbt = Path(sys.executable).with_name("dbt")
         subprocess.run([str(dbt), "parse", "--quiet", "--project-dir", str(DBT_DIR),
-                        "--profiles-dir", str(DBT_DIR)], check=True, cwd=DBT_DIR)
+                        "--profiles-dir", str(DBT_DIR)], check=True, cwd=DBT_DIR,
+                       env={**os.environ, "GOVREPORTS_DUCKDB": warehouse})
+        stamp.write_text(warehouse, encoding="utf-8")
     return manifest
 
 
@@ -53,6 +61,11 @@ class GovreportsDbtTranslator(DagsterDbtTranslator):
     pool="warehouse",
 )
 def govreports_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineSettings):
+    with settings.run_lock(context.run_id):
+        yield from _govreports_dbt_models(context, dbt, settings)
+
+
+def _govreports_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineSettings):
     os.environ["GOVREPORTS_DUCKDB"] = str(settings.warehouse_path().resolve())
     # dbt holds the only write lock while it runs, so row counts are read once it has finished.
     events = _build(context, dbt, settings)

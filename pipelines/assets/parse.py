@@ -25,6 +25,11 @@ PARSE_SPECS = [
 
 @dg.multi_asset(specs=PARSE_SPECS, group_name="parse", pool="warehouse")
 def parsed_documents(context: dg.AssetExecutionContext, settings: PipelineSettings):
+    with settings.run_lock(context.run_id):
+        yield from _parsed_documents(context, settings)
+
+
+def _parsed_documents(context: dg.AssetExecutionContext, settings: PipelineSettings):
     registry = load_registry(settings.sources_path())
     archive = Archive(settings.archive_path())
     families = {s.id: s.family for s in registry.sources}

@@ -119,6 +119,8 @@ def parse_pending(con: duckdb.DuckDBPyConnection, documents: Iterable[Mapping],
     known = known_metric_codes() if known_codes is None else set(known_codes)
     pending = documents_to_parse(con, documents, known)
     stats = ParseStats(skipped_already_parsed=len(documents) - len(pending))
+    if not pending:   # a no-change night: no worker pool, no writes
+        return stats
     # Every document is parsed in a worker process under a timeout and a memory limit
     # (pipelines/parse_worker.py); its bytes are read from the archive when a worker takes it.
     with ParsePool() as pool:

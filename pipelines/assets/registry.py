@@ -55,6 +55,11 @@ def source_rows(registry: Registry) -> list[dict]:
     pool="warehouse",
 )
 def registry_tables(context: dg.AssetExecutionContext, settings: PipelineSettings):
+    with settings.run_lock(context.run_id):
+        yield from _registry_tables(context, settings)
+
+
+def _registry_tables(context: dg.AssetExecutionContext, settings: PipelineSettings):
     registry = load_registry(settings.sources_path())
     agencies = agency_rows(registry)
     with connect(settings.warehouse_path()) as con:

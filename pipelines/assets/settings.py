@@ -1,10 +1,13 @@
 """Run settings shared by every asset: which registry, where the archive and the warehouse live."""
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 import dagster as dg
+
+from pipelines import runlock
 
 from pipelines.warehouse.db import PROJECT_ROOT, warehouse_path
 
@@ -32,3 +35,19 @@ class PipelineSettings(dg.ConfigurableResource):
 
     def warehouse_path(self) -> Path:
         return Path(self.duckdb_path) if self.duckdb_path else warehouse_path()
+
+    @contextlib.contextmanager
+    def run_lock(self, run_id: str):
+        """Hold the warehouse's run lock while a step writes. `govreports run` already holds it (the
+        lock is re-entrant in its process); a run launched by the UI or the schedule takes it step by
+        step, so a `govreports run` in another process is refused meanwhile, and a step of such a run
+        started while a `govreports run` is active fails at once with one line naming it."""
+        warehouse = self.warehouse_path()
+        try:
+            runlock.acquire(warehouse, run_id)
+        except runlock.RunActive as exc:
+            raise dg.Failure(description=str(exc)) from None
+        try:
+            yield
+        finally:
+            runlock.release(warehouse)

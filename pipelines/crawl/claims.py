@@ -2,7 +2,8 @@
 
 The engine fetches a URL once per run, for whichever source reaches it first; the others still
 record that they link it, so the archive's attribution rule (archive/claims.py) sees every source
-whatever the crawl order."""
+whatever the crawl order. A source that links an article links its attachments too: it claims
+them as if it had read the article itself (which it does when it reaches the article first)."""
 from __future__ import annotations
 
 from ..archive import Archive, DocumentRecord, LinkRecord
@@ -15,8 +16,16 @@ def record_late_claims(archive: Archive, also_linked: dict[str, list[tuple]]) ->
         doc = archive.latest_document(url)
         if doc is None:
             continue
+        attachments = archive.attachments_of(url) if parent_is_article(doc) else []
         for ctx, link, parent_url, title, year in claims:
             archive.record_document(claim_record(ctx.source, doc, link, parent_url, title, year))
+            for att in attachments:
+                archive.record_document(claim_record(ctx.source, att, link, url, att["link_title"],
+                                                     year_hint(att["link_title"]) or link.year_hint))
+
+
+def parent_is_article(doc: dict) -> bool:
+    return doc.get("source_format") == "html" and not doc.get("parent_url")
 
 
 def claim_record(source, doc: dict, link: LinkRecord, parent_url, title, year) -> DocumentRecord:

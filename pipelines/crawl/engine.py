@@ -14,7 +14,7 @@ from ..sources import Registry, Source
 from .adapters import get_adapter
 from .adapters.base import Discovered
 from . import resume
-from .claims import record_late_claims
+from .claims import claim_record, record_late_claims
 from .client import Fetcher, FetchResult, url_filename
 from .formats import TEXT_FORMATS, source_format
 from .titles import year_hint
@@ -260,7 +260,7 @@ class Engine:
         res = d.response
         if res is None:
             if ctx.archived(url):
-                await self._skip(ctx, adapter, url, "article", link, None)
+                await self._skip(ctx, adapter, url, "article", link, None, link.link_title, link.year_hint)
                 return
             res = await self.fetcher.fetch(src, url, stage="article", conditional=src.refetch)
         if not res.ok:
@@ -303,17 +303,21 @@ class Engine:
             if not self._claim(aurl, ctx, link, parent_url, atitle or None, year):
                 continue
             if ctx.archived(aurl):
-                await self._skip(ctx, None, aurl, "attachment", link, parent_url)
+                await self._skip(ctx, None, aurl, "attachment", link, parent_url, atitle or None, year)
                 continue
             res = await self.fetcher.fetch(ctx.source, aurl, stage="attachment", conditional=ctx.source.refetch)
             if res.ok:
                 self._document(ctx, res, link, parent_url=parent_url, title=atitle or None, year=year,
                                published=(meta or {}).get("published_on"))
 
-    async def _skip(self, ctx, adapter, url, stage, link, parent_url) -> None:
-        """Already archived OK: no request; a fetch row 'unchanged_skipped'; attachments of an
-        archived article are re-read from the stored copy."""
+    async def _skip(self, ctx, adapter, url, stage, link, parent_url, title, year) -> None:
+        """Already archived OK: no request; a fetch row 'unchanged_skipped'; the source's claim
+        is recorded if it has none (a run killed before its claim was written); attachments of
+        an archived article are re-read from the stored copy."""
         prev = self.archive.last_fetch(url)
+        doc = self.archive.latest_document(url)
+        if doc is not None:
+            self.archive.record_claim(claim_record(ctx.source, doc, link, parent_url, title, year))
         res = FetchResult(url=url, stage=stage, outcome="unchanged_skipped", final_url=url,
                           sha256=prev["content_sha256"] if prev else None,
                           n_bytes=prev["n_bytes"] if prev else None,

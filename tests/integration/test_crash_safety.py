@@ -22,7 +22,7 @@ from pipelines.demo.server import DemoServer
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from faultkit import Sandbox, diff  # noqa: E402
+from faultkit import Sandbox, diff, examples  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -100,5 +100,6 @@ def test_kill_9_in_crawl_parse_and_dbt_then_a_plain_rerun_builds_the_reference_m
         statuses = [r.status for r in instance.get_runs()]
         assert statuses.count(dg.DagsterRunStatus.FAILURE) == 3 and statuses.count(dg.DagsterRunStatus.SUCCESS) == 1
         assert instance.event_log_storage.get_concurrency_run_ids() == set()
-    assert diff(reference.marts(), box.marts()) == {}
+    ref_marts, got_marts = reference.marts(), box.marts()
+    assert diff(ref_marts, got_marts) == {}, examples(ref_marts, got_marts)
     assert len(box.marts()["fct_report"]) > 100

@@ -113,12 +113,23 @@ def _cli(args: list[str], tmp_path: Path, timeout: int = 120) -> subprocess.Comp
     return subprocess.run([GOVREPORTS, *args], capture_output=True, text=True, timeout=timeout, env=env)
 
 
+def _says_archive_check_failed(text: str) -> None:
+    line = next(ln for ln in text.splitlines() if "documents_are_archived did not pass (" in ln)
+    assert {"documents=4", "missing_blobs=1", "damaged_blobs=1"} <= set(line.split("(", 1)[1].rstrip(")").split(", ")), line
+
+
 def test_a_whole_run_failure_ends_with_one_line_and_status_names_it(tmp_path):
     # the archive's index lists a document whose bytes are gone: documents_are_archived must block
     archive = Archive(tmp_path / "archive")
     archive.record_document(DocumentRecord(url="file:///lost/r2014.txt", content_sha256=hashlib.sha256(b"lost").hexdigest(),
                                            source_id="odd_local", agency_id="jx_jxj", source_format="txt",
                                            filename="r2014.txt"))
+    # and one whose stored bytes were altered after the fetch (the source is gone: not re-fetchable)
+    sha = hashlib.sha256(b"as fetched").hexdigest()
+    archive.record_document(DocumentRecord(url="file:///lost/r2013.txt", content_sha256=sha, source_id="odd_local",
+                                           agency_id="jx_jxj", source_format="txt", filename="r2013.txt"))
+    archive.blob_path(sha).parent.mkdir(parents=True, exist_ok=True)
+    archive.blob_path(sha).write_bytes(b"altered")
     archive.close()
     # r2018.txt is listed but absent: the crawl of this source is partial
     registry = _local_registry(tmp_path, {"r2015.txt": _report(2015), "r2016.txt": _report(2016)},
@@ -130,7 +141,7 @@ def test_a_whole_run_failure_ends_with_one_line_and_status_names_it(tmp_path):
     assert len(lines) == 1, out.stderr
     assert "Traceback" not in out.stderr + out.stdout
     line = lines[0]
-    assert line.startswith("error: run ") and "documents_are_archived" in line and "missing_blobs=1" in line
+    assert line.startswith("error: run ") and "documents_are_archived" in line and "missing_blobs=1, damaged_blobs=1" in line
     assert "marts not built" in line
     log = Path(line.rsplit("details in ", 1)[1])
     assert log.parent == tmp_path / "logs" and log.is_file()
@@ -143,7 +154,7 @@ def test_a_whole_run_failure_ends_with_one_line_and_status_names_it(tmp_path):
     assert status.returncode == 0, status.stderr
     assert "Traceback" not in status.stdout + status.stderr and status.stderr == ""
     assert f"Last run {run_id} FAILED" in status.stdout
-    assert "documents_are_archived did not pass (documents=3, missing_blobs=1)" in status.stdout
+    _says_archive_check_failed(status.stdout)
     assert str(log) in status.stdout
     assert "marts.fct_quality_issue does not exist yet" in status.stdout
     source_row = next(ln for ln in status.stdout.splitlines() if "odd_local" in ln)
@@ -155,7 +166,7 @@ def test_a_whole_run_failure_ends_with_one_line_and_status_names_it(tmp_path):
     status = _cli(["status"], tmp_path, timeout=60)
     assert status.returncode == 0 and status.stderr == "", status.stderr
     assert f"Last run {run_id} FAILED" in status.stdout
-    assert "documents_are_archived did not pass (documents=3, missing_blobs=1)" in status.stdout
+    _says_archive_check_failed(status.stdout)
 
 
 def test_status_on_an_empty_warehouse_path_says_so_plainly(tmp_path):

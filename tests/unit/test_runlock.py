@@ -19,21 +19,7 @@ from pipelines import runlock
 from pipelines.runlock import RunActive
 from pipelines.stale_runs import HOST_TAG, PID_TAG, is_dead_run, process_alive, reap, stop_leftovers
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _holder_process(warehouse: Path, run_id: str) -> subprocess.Popen:
-    code = textwrap.dedent(f"""
-        import sys, time
-        sys.path.insert(0, {str(ROOT)!r})
-        from pipelines import runlock
-        runlock.acquire({str(warehouse)!r}, {run_id!r})
-        print("held", flush=True)
-        time.sleep(600)
-        """)
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout.readline().strip() == "held"
-    return proc
+from runlock_helpers import ROOT, dagster_home as _home, holder_process as _holder_process
 
 
 def test_a_second_run_is_refused_naming_the_first_and_a_kill_frees_the_lock(tmp_path):
@@ -90,22 +76,6 @@ def test_a_forked_child_does_not_keep_the_lock_alive(tmp_path):
 
 
 # -- runs left behind by a killed process ----------------------------------------------------------
-def _home(tmp_path: Path) -> Path:
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text(textwrap.dedent(f"""\
-        storage:
-          sqlite:
-            base_dir: {home / 'storage'}
-        telemetry:
-          enabled: false
-        concurrency:
-          pools:
-            default_limit: 1
-        """), encoding="utf-8")
-    return home
-
-
 def _job_process(home: Path, warehouse: Path, seconds: float) -> subprocess.Popen:
     """A real run with one step in pool `warehouse`, tagged like the runner tags its runs."""
     code = textwrap.dedent(f"""

@@ -175,3 +175,44 @@ def test_attribution_does_not_depend_on_crawl_order(make_site, write_registry, t
         [d] = ar.documents()
         got.append((d["source_id"], d["link_title"]))
     assert got == [("alpha", TITLES[1])] * 2
+
+
+@pytest.mark.parametrize("order", [("zeta", "alpha"), ("alpha", "zeta")])
+def test_source_meeting_an_archived_report_still_claims_it(make_site, write_registry, tmp_path, order):
+    """A run killed before the second source's claim was written: the re-run skips the archived
+    report (no request) yet records that source's claim, so the attribution equals an
+    uninterrupted run's whichever source reaches it first."""
+    site = make_site()
+    site.route("/la.html", html(f"<a href='/a/1.html'>{TITLES[1]}</a>"))
+    site.route("/lb.html", html(f"<a href='/a/1.html'>{TITLES[1]}</a>"))
+    site.route("/a/1.html", html(ART.format(t=TITLES[1], n=1), etag='"a1"'))
+    entry = {"alpha": site.url("/la.html"), "zeta": site.url("/lb.html")}
+    ar = Archive(tmp_path / "ar")
+    crawl(load_registry(write_registry([{"id": "zeta", "family": "generic", "entry_url": entry["zeta"]}])), ar)
+    assert [d["source_id"] for d in ar.documents()] == ["zeta"]
+    seen = len(site.log)
+    crawl(load_registry(write_registry([{"id": s, "family": "generic", "entry_url": entry[s]} for s in order])), ar)
+    [d] = ar.documents()
+    assert (d["source_id"], d["link_title"]) == ("alpha", TITLES[1])
+    assert "/a/1.html" not in {r.path for r in site.log[seen:]}, "the archived report was fetched again"
+
+
+def test_an_attachment_is_attributed_alike_whichever_source_reads_its_article(make_site, write_registry, tmp_path):
+    """Two sources of one agency link the same article, whose report is a PDF attachment. The source
+    that does not read the article (the other one took it) still claims the attachment, so the PDF's
+    source is the same whichever source reaches the article first (a kill changes that order)."""
+    site = make_site()
+    article = ("<html><head><meta charset='utf-8'></head><body><div id='zoom'>"
+               f"<a href='/f/1.pdf'>{TITLES[1]}.pdf</a></div></body></html>")
+    site.route("/la.html", html(f"<a href='/a/1.html'>{TITLES[1]}</a>"))
+    site.route("/lb.html", html(f"<a href='/a/1.html'>{TITLES[1]}</a>"))
+    site.route("/a/1.html", html(article))
+    site.route("/f/1.pdf", Resp(200, b"%PDF-1.4 report", {"Content-Type": "application/pdf"}))
+    got = []
+    for k, order in enumerate([("zeta", "alpha"), ("alpha", "zeta")]):
+        srcs = [{"id": sid, "family": "generic", "agency": "nb_jxj",
+                 "entry_url": site.url("/la.html" if sid == "alpha" else "/lb.html")} for sid in order]
+        ar = Archive(tmp_path / f"ar{k}")
+        crawl(load_registry(write_registry(srcs)), ar)
+        got.append({d["url"].rsplit("/", 1)[1]: d["source_id"] for d in ar.documents()})
+    assert got == [{"1.html": "alpha", "1.pdf": "alpha"}] * 2

@@ -76,6 +76,9 @@ def _hash_file(p: Path) -> str:
     return h.hexdigest()
 
 
+_VERIFIED: dict[str, dict[str, tuple[int, int]]] = {}
+
+
 class Archive:
     """``Archive(root)``: ``root/blobs/<sha[:2]>/<sha256>`` and ``root/index.sqlite``."""
 
@@ -90,7 +93,9 @@ class Archive:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA + claims.SCHEMA)
-        self._verified: dict[str, tuple[int, int]] = {}   # sha -> (size, mtime_ns) hashed OK
+        # sha -> (size, mtime_ns) hashed OK, shared by the Archive objects of one root in a process:
+        # the crawl hashes what it meets, and the archive check after it does not hash it again
+        self._verified = _VERIFIED.setdefault(str(self.blob_dir.resolve()), {})
 
     # -- blobs ---------------------------------------------------------------------------------
     def blob_path(self, sha: str) -> Path:

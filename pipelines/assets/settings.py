@@ -8,7 +8,6 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines import runlock
-
 from pipelines.warehouse.db import PROJECT_ROOT, warehouse_path
 
 DEFAULT_SOURCES = PROJECT_ROOT / "pipelines" / "sources" / "zhejiang.yaml"

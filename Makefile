@@ -53,6 +53,7 @@ bench: install compiled
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_crawl.py --quick
 	$(BIN)/python bench/bench_dbt.py
+	$(BIN)/python bench/bench_demo.py
 
 # kill -9 at random points of crawl, parse and dbt (>= 20 kills), re-run, compare every mart with an
 # uninterrupted run; then the hostile-file corpus (bench/bench_faults.py; ~30 min).

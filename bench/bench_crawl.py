@@ -4,6 +4,11 @@ Figures printed:
   * first crawl: requests, pages/s, bytes, documents
   * no-change re-crawl: requests and bytes as a share of the first crawl (target ≤ 5 %)
   * peak memory (RSS) of the crawling process for a crawl of --reports reports
+  * crawl CPU seconds per page (user+sys of the crawling process) of pipelines.crawl.crawl and of
+    a bare httpx loop fetching the same URLs with the same one-request-per-host concurrency, and
+    their ratio (target ≤ 1.2×): medians of --trials interleaved runs, each in a fresh process
+  * peak RSS of first crawls of --rss-reports reports (2 documents each: article + PDF), each in a
+    fresh process, and the difference (target: flat within 5 MB)
 
     python bench/bench_crawl.py                 # 10,000 reports on the built-in site
     python bench/bench_crawl.py --quick         # 500 reports
@@ -19,6 +24,7 @@ import argparse
 import multiprocessing as mp
 import os
 import resource
+import statistics
 import sys
 import tempfile
 import threading
@@ -38,7 +44,8 @@ def _record(host: str, i: int) -> str:
             f'title="基准局{i}第{2015 + i % 9}年度政府信息公开工作年度报告">基准局{i}…</a><span>2023-01-17</span></li>]]></record>')
 
 
-def _serve(n_reports: int, port_q, n_hosts: int) -> None:
+def _serve(sizes: list[int], port_q, n_hosts: int) -> None:
+    """One site of ``n_hosts`` hosts per entry of ``sizes`` (reports per site); puts their ports."""
     article_pad = "<p>一、总体情况。本机关认真贯彻落实《条例》，主动公开政府信息。</p>" * 40
     pdf = b"%PDF-1.4\n" + os.urandom(20000)
 
@@ -97,31 +104,42 @@ def _serve(n_reports: int, port_q, n_hosts: int) -> None:
                 self.end_headers()
         return H
 
-    share = [n_reports // n_hosts + (1 if k < n_reports % n_hosts else 0) for k in range(n_hosts)]
-    ports = []
-    for k in range(n_hosts):
-        srv = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(k, share[k]))
-        srv.daemon_threads = True
-        threading.Thread(target=srv.serve_forever, daemon=True).start()
-        ports.append(srv.server_address[1])
-    port_q.put(ports)
+    sites = []
+    for n_site in sizes:
+        share = [n_site // n_hosts + (1 if k < n_site % n_hosts else 0) for k in range(n_hosts)]
+        ports = []
+        for k in range(n_hosts):
+            srv = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(k, share[k]))
+            srv.daemon_threads = True
+            threading.Thread(target=srv.serve_forever, daemon=True).start()
+            ports.append(srv.server_address[1])
+        sites.append(ports)
+    port_q.put(sites)
     threading.Event().wait()
 
 
-def own_registry(tmp: Path, ports: list[int]) -> Path:
+def own_registry(tmp: Path, ports: list[int], name: str = "bench") -> Path:
     import yaml
     sources = [{"id": f"bench_{k}", "family": "hanweb_jcms", "agency": None,
                 "entry_url": f"http://127.0.0.1:{port}/col/col1229000001/index.html",
                 "allow_private_addresses": True, "rate_limit_per_s": 0, "respect_robots": True,
                 "options": {"follow_year_subcolumns": False}, "max_pages": 100000}
                for k, port in enumerate(ports)]
-    p = tmp / "bench_registry.yaml"
+    p = tmp / f"{name}_registry.yaml"
     p.write_text(yaml.safe_dump({"defaults": {"rate_limit_per_s": 0, "max_concurrency": 16},
                                  "sources": sources}, allow_unicode=True), encoding="utf-8")
     return p
 
 
 def rss_mb() -> float:
+    """Peak RSS of this process. VmHWM where there is one: Linux carries ru_maxrss over exec, so a
+    spawned child's ru_maxrss would start at its parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -156,11 +174,113 @@ def run(registry_path: Path, tmp: Path, label: str, expected: str = "") -> dict:
     return out
 
 
+# -- CPU per page: the crawler against a bare httpx loop over the same URLs ------------------------
+def _load(registry_path: Path):
+    from pipelines.sources import load_registry
+    reg = load_registry(registry_path)
+    for s in reg.sources:
+        s.rate_limit_per_s = 0
+    return reg
+
+
+def _crawl_cpu(registry_path: Path, archive_dir: str, out) -> None:
+    """Child: one first crawl into a fresh archive; CPU seconds of this process around crawl()."""
+    from pipelines.archive import Archive
+    from pipelines.crawl import crawl
+    reg, archive = _load(registry_path), Archive(archive_dir)
+    c0 = time.process_time()
+    rep = crawl(reg, archive)
+    cpu = time.process_time() - c0
+    urls = [f["url"] for f in archive.fetches(run_id=rep.run_id) if f["outcome"] != "unchanged_skipped"]
+    out.put(dict(cpu=cpu, requests=rep.requests, documents=rep.documents_new, urls=urls))
+
+
+def _bare_cpu(urls: list[str], out) -> None:
+    """Child: the crawler's URLs with plain httpx — one AsyncClient (pooled keep-alive connections),
+    one request in flight per host as the crawler, bodies read, nothing else."""
+    import asyncio
+    from urllib.parse import urlsplit
+
+    import httpx
+
+    by_host: dict[str, list[str]] = {}
+    for u in urls:
+        by_host.setdefault(urlsplit(u).netloc, []).append(u)
+
+    async def go() -> int:
+        n = 0
+        async with httpx.AsyncClient() as client:
+            async def host(us):
+                nonlocal n
+                for u in us:
+                    r = await client.get(u)
+                    n += len(r.content) >= 0
+            await asyncio.gather(*(host(us) for us in by_host.values()))
+        return n
+
+    c0 = time.process_time()
+    n = asyncio.run(go())
+    out.put(dict(cpu=time.process_time() - c0, requests=n))
+
+
+def _in_child(target, *args):
+    ctx = mp.get_context("spawn")
+    q = ctx.Queue()
+    p = ctx.Process(target=target, args=(*args, q))
+    p.start()
+    try:
+        return q.get(timeout=600)
+    finally:
+        p.join(30)
+
+
+def cpu_per_page(ports: list[int], tmp: Path, trials: int) -> None:
+    reg = own_registry(tmp, ports, "cpu")
+    crawler, bare, urls = [], [], None
+    for t in range(trials):            # interleaved, so a busy spell of the host hits both
+        r = _in_child(_crawl_cpu, reg, str(tmp / f"cpu-archive-{t}"))
+        urls = urls or r["urls"]
+        crawler.append(r["cpu"] / r["requests"])
+        b = _in_child(_bare_cpu, urls)
+        bare.append(b["cpu"] / b["requests"])
+    mc, mb = statistics.median(crawler), statistics.median(bare)
+    print(f"\n== crawl CPU per page (user+sys of the crawling process; {len(urls)} requests, "
+          f"{r['documents']} documents; median of {trials} interleaved runs each)")
+    print(f"crawler     : {1e3 * mc:.3f} ms/page  (runs {', '.join(f'{1e3 * x:.3f}' for x in crawler)})")
+    print(f"bare httpx  : {1e3 * mb:.3f} ms/page  (runs {', '.join(f'{1e3 * x:.3f}' for x in bare)})")
+    print(f"ratio       : {mc / mb:.2f}x  (target <= 1.2x)")
+
+
+# -- peak RSS against the number of documents ----------------------------------------------------
+def _crawl_rss(registry_path: Path, archive_dir: str, out) -> None:
+    """Child: one first crawl; the process's peak RSS (imports included, as for any run)."""
+    from pipelines.archive import Archive
+    from pipelines.crawl import crawl
+    reg, archive = _load(registry_path), Archive(archive_dir)
+    before = rss_mb()
+    rep = crawl(reg, archive)
+    out.put(dict(before=before, peak=rss_mb(), documents=rep.documents_new, requests=rep.requests))
+
+
+def rss_by_documents(sites: list[list[int]], tmp: Path) -> None:
+    rows = [_in_child(_crawl_rss, own_registry(tmp, ports, f"rss{k}"), str(tmp / f"rss-archive-{k}"))
+            for k, ports in enumerate(sites)]
+    print("\n== crawl peak RSS by documents archived (article pages + PDFs fetched into a fresh archive; "
+          "each crawl in a fresh process)")
+    for r in rows:
+        print(f"{r['documents']:>6} documents ({r['requests']} requests): peak RSS {r['peak']:.1f} MB "
+              f"(before crawling {r['before']:.1f} MB)")
+    print(f"difference  : {rows[-1]['peak'] - rows[0]['peak']:+.1f} MB  (target: flat within 5 MB)")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="500 reports instead of 10,000")
     ap.add_argument("--reports", type=int, default=None, help="reports on the built-in site")
     ap.add_argument("--hosts", type=int, default=4, help="hosts of the built-in site")
+    ap.add_argument("--cpu-reports", type=int, default=1000, help="reports on the site of the CPU comparison")
+    ap.add_argument("--trials", type=int, default=5, help="interleaved runs of crawler and bare loop (0: skip)")
+    ap.add_argument("--rss-reports", default="1000,4000", help="reports on the sites of the RSS comparison")
     ap.add_argument("--demo", action="store_true", help="crawl pipelines.demo instead (if available)")
     ap.add_argument("--scale", type=int, default=None, help="pipelines.demo corpus scale (number of reports)")
     args = ap.parse_args(argv)
@@ -182,13 +302,18 @@ def main(argv=None) -> int:
                     path = Path(srv.registry_path)
                 run(path, tmp, "pipelines.demo", f"(scale={args.scale})")
             return 0
+        rss_sizes = [int(x) for x in args.rss_reports.split(",")]
         q = mp.get_context("spawn").Queue()
-        proc = mp.get_context("spawn").Process(target=_serve, args=(n, q, args.hosts), daemon=True)
+        proc = mp.get_context("spawn").Process(target=_serve, args=([n, args.cpu_reports, *rss_sizes], q, args.hosts),
+                                               daemon=True)
         proc.start()
         try:
-            ports = q.get(timeout=30)
-            run(own_registry(tmp, ports), tmp, "built-in Hanweb JCMS site",
+            main_ports, cpu_ports, *rss_ports = q.get(timeout=30)
+            run(own_registry(tmp, main_ports), tmp, "built-in Hanweb JCMS site",
                 f"({n} reports on {args.hosts} hosts, each report = article + PDF)")
+            if args.trials:
+                cpu_per_page(cpu_ports, tmp, args.trials)
+            rss_by_documents(rss_ports, tmp)
         finally:
             proc.terminate()
             proc.join(5)

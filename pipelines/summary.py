@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from pipelines.warehouse.changes import build_of_run
 from pipelines.warehouse.db import connect
 
 SUMMARY_QUERIES = {
@@ -38,7 +39,9 @@ SUMMARY_QUERIES = {
 _TABLE = re.compile(r"\b((?:raw|marts)\.[a-z_]+)")
 
 
-def print_summary(duckdb_path: Path | None = None, console: Console | None = None) -> dict[str, list[tuple]]:
+def print_summary(duckdb_path: Path | None = None, console: Console | None = None,
+                  run_id: str | None = None) -> dict[str, list[tuple]]:
+    """The tables below, then (given the run) one line on what its dbt step built and why."""
     console = console or Console()
     results: dict[str, list[tuple]] = {}
     with connect(duckdb_path, read_only=True) as con:
@@ -57,6 +60,9 @@ def print_summary(duckdb_path: Path | None = None, console: Console | None = Non
             for row in rows:
                 table.add_row(*[_cell(v) for v in row])
             console.print(table)
+        build = build_of_run(con, run_id) if run_id else None
+        if build is not None:
+            console.print(f"dbt: {build[1]}", markup=False, highlight=False, soft_wrap=True)
     return results
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 
 
@@ -34,7 +34,7 @@ class FetchRecord:
     fetch_id: int | None = None     # assigned by the archive
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return _shallow(self)
 
 
 @dataclass
@@ -64,7 +64,7 @@ class DocumentRecord:
         return document_id(self.url, self.content_sha256)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = _shallow(self)
         d.pop("source_owns", None)
         d["document_id"] = self.document_id
         return d
@@ -82,4 +82,16 @@ class LinkRecord:
     discovered_at: str = field(default_factory=utcnow)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return _shallow(self)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _shallow(rec) -> dict:
+    """The record's fields as a dict. Every field is a scalar, so no deep copy (dataclasses.asdict
+    recurses and copies, and these are written once per fetch)."""
+    names = _FIELD_NAMES.get(type(rec))
+    if names is None:
+        names = _FIELD_NAMES[type(rec)] = tuple(f.name for f in fields(rec))
+    return {n: getattr(rec, n) for n in names}

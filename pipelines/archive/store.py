@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import itertools
 import os
 import sqlite3
-import tempfile
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
-from . import claims
+from . import claims, lookups
+from .batch import WriteBatch
+from .runs import CrawlRuns
 from .errors import BlobCorrupt, BlobMissing
 from .records import DocumentRecord, FetchRecord, LinkRecord, utcnow
 
@@ -62,6 +65,11 @@ DOCUMENT_COLUMNS = ["document_id", "source_id", "agency_id", "url", "parent_url"
                     "last_fetched_at"]
 LINK_COLUMNS = ["source_id", "agency_id", "list_url", "url", "link_title", "listed_on", "year_hint",
                 "discovered_at"]
+_FETCH_WRITTEN = [c for c in FETCH_COLUMNS if c != "fetch_id"]
+_INSERT_FETCH = f"INSERT INTO fetches ({', '.join(_FETCH_WRITTEN)}) VALUES ({', '.join('?' * len(_FETCH_WRITTEN))})"
+_INSERT_LINK = f"INSERT INTO links ({', '.join(LINK_COLUMNS)}) VALUES ({', '.join('?' * len(LINK_COLUMNS))})"
+_INSERT_DOCUMENT = (f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))})")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -77,9 +85,10 @@ def _hash_file(p: Path) -> str:
 
 
 _VERIFIED: dict[str, dict[str, tuple[int, int]]] = {}
+_TMP_SEQ = itertools.count()
 
 
-class Archive:
+class Archive(CrawlRuns):
     """``Archive(root)``: ``root/blobs/<sha[:2]>/<sha256>`` and ``root/index.sqlite``."""
 
     def __init__(self, root: str | Path):
@@ -93,6 +102,7 @@ class Archive:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA + claims.SCHEMA)
+        self._batch = WriteBatch(self._db, self._lock)
         # sha -> (size, mtime_ns) hashed OK, shared by the Archive objects of one root in a process:
         # the crawl hashes what it meets, and the archive check after it does not hash it again
         self._verified = _VERIFIED.setdefault(str(self.blob_dir.resolve()), {})
@@ -110,7 +120,14 @@ class Archive:
         p.parent.mkdir(parents=True, exist_ok=True)
         if state == "corrupt":
             self._quarantine(p, sha)
-        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".tmp-")
+        # a name unique to this process and write (tempfile.mkstemp draws random names: a sixth of
+        # a blob write); one that exists is a leftover of a dead process that had our pid
+        tmp = str(p.parent / f".tmp-{os.getpid()}-{next(_TMP_SEQ)}")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            os.unlink(tmp)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
@@ -206,6 +223,7 @@ class Archive:
 
     def _record_fault(self, sha: str, kind: str, actual: str | None) -> None:
         with self._lock:
+            self._batch.before_write()
             self._db.execute(
                 "INSERT INTO blob_faults (content_sha256, kind, actual_sha256, detected_at, repaired_at) "
                 "VALUES (?, ?, ?, ?, NULL) ON CONFLICT(content_sha256) DO UPDATE SET kind=excluded.kind, "
@@ -215,6 +233,7 @@ class Archive:
 
     def _repaired(self, sha: str) -> None:
         with self._lock:
+            self._batch.before_write()
             self._db.execute("UPDATE blob_faults SET repaired_at=? WHERE content_sha256=? AND repaired_at IS NULL",
                              (utcnow(), sha))
 
@@ -223,15 +242,27 @@ class Archive:
         with self._lock:
             return [dict(r) for r in self._db.execute(q + " ORDER BY content_sha256")]
 
+    # -- write batches (batch.py) -------------------------------------------------------------
+    @contextmanager
+    def write_batch(self, call_later=None):
+        """Index writes inside share transactions (batch.py), committed every few hundred writes,
+        ``call_later(delay, fn)`` (an event loop's) after one begins, by flush() and at the end."""
+        mine = self._batch.start(call_later)
+        try:
+            yield self
+        finally:
+            if mine:
+                self._batch.stop()
+
+    def flush(self) -> None:
+        """Commit the writes of the open write batch (no-op outside one)."""
+        self._batch.flush()
+
     # -- index ---------------------------------------------------------------------------------
     def record_fetch(self, rec: FetchRecord) -> int:
-        d = rec.to_dict()
-        d.pop("fetch_id", None)
-        cols = [c for c in FETCH_COLUMNS if c != "fetch_id"]
         with self._lock:
-            cur = self._db.execute(
-                f"INSERT INTO fetches ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [d.get(c) for c in cols])
+            self._batch.before_write()
+            cur = self._db.execute(_INSERT_FETCH, [getattr(rec, c) for c in _FETCH_WRITTEN])
             rec.fetch_id = cur.lastrowid
         return rec.fetch_id
 
@@ -242,16 +273,14 @@ class Archive:
         d = rec.to_dict()
         d["last_fetched_at"] = d.get("last_fetched_at") or d["first_fetched_at"]
         with self._lock:
+            self._batch.before_write()
             row = self._db.execute("SELECT * FROM documents WHERE url=? AND content_sha256=?",
                                    (rec.url, rec.content_sha256)).fetchone()
             if row is not None:
                 claims.seed_from_document(self._db, row)
             claims.add_claim(self._db, d, rec.source_owns)
             if row is None:
-                self._db.execute(
-                    f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))})",
-                    [d.get(c) for c in DOCUMENT_COLUMNS])
+                self._db.execute(_INSERT_DOCUMENT, [d.get(c) for c in DOCUMENT_COLUMNS])
                 return True
             att = claims.attribution(self._db, rec.url, rec.content_sha256)
             cols = ["source_id", *claims.CLAIM_FIELDS]
@@ -273,14 +302,12 @@ class Archive:
 
     def record_link(self, rec: LinkRecord) -> bool:
         """Upsert on (source_id, url); keeps the first discovered_at. Returns True when new."""
-        d = rec.to_dict()
         with self._lock:
+            self._batch.before_write()
             row = self._db.execute("SELECT 1 FROM links WHERE source_id=? AND url=?",
                                    (rec.source_id, rec.url)).fetchone()
             if row is None:
-                self._db.execute(
-                    f"INSERT INTO links ({', '.join(LINK_COLUMNS)}) VALUES ({', '.join('?' * len(LINK_COLUMNS))})",
-                    [d.get(c) for c in LINK_COLUMNS])
+                self._db.execute(_INSERT_LINK, [getattr(rec, c) for c in LINK_COLUMNS])
                 return True
             self._db.execute(
                 "UPDATE links SET agency_id=COALESCE(?, agency_id), list_url=COALESCE(?, list_url), "
@@ -351,6 +378,16 @@ class Archive:
         with self._lock:
             return [dict(r) for r in self._db.execute(q + " ORDER BY fetch_id", a)]
 
+    def count_fetches(self, run_id: str) -> int:
+        with self._lock:
+            return self._db.execute("SELECT count(*) FROM fetches WHERE run_id=?", (run_id,)).fetchone()[0]
+
+    def archived_copy(self, url: str, source_id: str | None) -> lookups.ArchivedCopy:
+        """In one query: the latest document of ``url``, its latest ok fetch, and whether
+        ``source_id`` has claimed that document (what the crawler's skip path needs)."""
+        with self._lock:
+            return lookups.archived_copy(self._db, url, source_id)
+
     def documents(self) -> list[dict]:
         with self._lock:
             return [dict(r) for r in self._db.execute("SELECT * FROM documents ORDER BY first_fetched_at, document_id")]
@@ -359,48 +396,9 @@ class Archive:
         with self._lock:
             return [dict(r) for r in self._db.execute("SELECT * FROM links ORDER BY source_id, url")]
 
-    # -- crawl runs per source (what a resumed crawl may trust) ---------------------------------
-    def crawl_started(self, source_id: str, run_id: str) -> None:
-        with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO source_crawls (run_id, source_id, started_at) VALUES (?, ?, ?)",
-                             (run_id, source_id, utcnow()))
-
-    def crawl_finished(self, source_id: str, run_id: str, *, clean: bool) -> None:
-        with self._lock:
-            self._db.execute("UPDATE source_crawls SET finished_at=?, clean=? WHERE run_id=? AND source_id=?",
-                             (utcnow(), int(clean), run_id, source_id))
-
-    def last_crawl(self, source_id: str, *, before_run: str | None = None) -> dict | None:
-        """The latest crawl of the source (other than ``before_run``): finished_at is None when it
-        was killed, clean 0 when it ended with transient errors."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT * FROM source_crawls WHERE source_id=? AND run_id IS NOT ? "
-                "ORDER BY started_at DESC, rowid DESC LIMIT 1", (source_id, before_run)).fetchone()
-        return dict(row) if row else None
-
-    def fetched_in_clean_crawl(self, source_id: str, url: str) -> bool:
-        """``url`` was read (ok or 304) by a crawl of the source that ran to its end without
-        transient errors — so everything that crawl found behind it was archived."""
-        with self._lock:
-            return self._db.execute(
-                "SELECT 1 FROM fetches f JOIN source_crawls c ON c.run_id=f.run_id AND c.source_id=? "
-                "WHERE f.url=? AND f.outcome IN ('ok', 'not_modified') AND c.clean=1 LIMIT 1",
-                (source_id, url)).fetchone() is not None
-
-    def fetch_errors(self, run_id: str, source_id: str) -> list[tuple[str, str | None]]:
-        """(stage, reason) of each failed fetch of one source in one run."""
-        with self._lock:
-            return [(r[0], r[1]) for r in self._db.execute(
-                "SELECT stage, reason FROM fetches WHERE run_id=? AND source_id=? AND outcome='error'",
-                (run_id, source_id))]
-
-    def source_link_urls(self, source_id: str) -> list[str]:
-        with self._lock:
-            return [r[0] for r in self._db.execute("SELECT url FROM links WHERE source_id=?", (source_id,))]
-
     def close(self) -> None:
         with self._lock:
+            self._batch.stop()
             self._db.close()
 
     def __enter__(self):

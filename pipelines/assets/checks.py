@@ -52,6 +52,18 @@ def fetch_failures_are_few(settings: PipelineSettings) -> dg.AssetCheckResult:
                                          "reasons_all_runs": dg.MetadataValue.json(reasons)})
 
 
+@dg.asset_check(asset=["raw", "fetch_log"], blocking=True, pool="warehouse",
+                description="fetch_id is present and unique (the archive's key). Checked here, beside the crawl, "
+                            "so that a night whose only change is the fetch log needs no dbt run.")
+def fetch_ids_are_unique(settings: PipelineSettings) -> dg.AssetCheckResult:
+    with connect(settings.warehouse_path(), read_only=True) as con:
+        rows, missing, distinct = con.execute(
+            "SELECT count(*), count(*) - count(fetch_id), count(DISTINCT fetch_id) FROM raw.fetch_log").fetchone()
+    duplicated = rows - missing - distinct
+    return dg.AssetCheckResult(passed=missing == 0 and duplicated == 0,
+                               metadata={"fetches": rows, "missing_fetch_id": missing, "duplicated_fetch_id": duplicated})
+
+
 @dg.asset_check(asset=["raw", "parsed_reports"], blocking=True, pool="warehouse",
                 description="Every archived document has a parse row (parsed, or the reason it could not be).")
 def every_document_has_a_parse(settings: PipelineSettings) -> dg.AssetCheckResult:
@@ -88,4 +100,4 @@ def metric_codes_are_known(settings: PipelineSettings) -> dg.AssetCheckResult:
                   "example_documents": dg.MetadataValue.json(examples)})
 
 
-RAW_CHECKS = [documents_are_archived, fetch_failures_are_few, every_document_has_a_parse, metric_codes_are_known]
+RAW_CHECKS = [documents_are_archived, fetch_failures_are_few, fetch_ids_are_unique, every_document_has_a_parse, metric_codes_are_known]

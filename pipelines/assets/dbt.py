@@ -1,44 +1,33 @@
 """The dbt project as Dagster assets: one translator, sources mapped to the raw assets through
-`meta.dagster.asset_key` in dbt_project/models/staging/sources.yml, dbt tests as asset checks."""
+`meta.dagster.asset_key` in dbt_project/models/staging/sources.yml, dbt tests as asset checks.
 
+A nightly run builds only what changed (pipelines/assets/dbt_plan.py): the models downstream of the
+raw tables that changed since the last successful build, or nothing. A run launched from the UI
+on a selection of assets builds that selection, as Dagster asks."""
+
+import contextlib
+import json
 import os
-import subprocess
+import shutil
 import sys
 import time
+from functools import cached_property
+from importlib.metadata import version as package_version
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from packaging.version import Version
+
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
-from pipelines.warehouse.db import PROJECT_ROOT, warehouse_path
 
+from .dbt_manifest import DBT_DIR, ensure_manifest, target_dir
+from .dbt_plan import BuildPlan, dated_fingerprints, plan_build, project_fingerprint
 from .settings import PipelineSettings
 
-DBT_DIR = PROJECT_ROOT / "dbt_project"
-dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
-
-
-def ensure_manifest(project: DbtProject = dbt_project) -> Path:
-    """`dbt parse` when the manifest is missing, older than the project's files, or parsed for
-    another warehouse (offline, ~5 s). dbt's partial parsing keys on the rendered profile, so the
-    parse renders it exactly as the build will (the same absolute GOVREPORTS_DUCKDB): a no-change
-    build then re-parses nothing."""
-    manifest = Path(project.manifest_path)
-    stamp = manifest.with_name(".parsed_for_warehouse")
-    warehouse = str(warehouse_path().resolve())
-    sources = [p for p in DBT_DIR.rglob("*") if p.suffix in {".sql", ".yml", ".yaml", ".csv"}
-               and "target" not in p.parts and "logs" not in p.parts]
-    newest = max((p.stat().st_mtime for p in sources), default=0)
-    stamped = stamp.read_text(encoding="utf-8") if stamp.exists() else None
-    if not manifest.exists() or manifest.stat().st_mtime < newest or stamped != warehouse:
-        dbt = Path(sys.executable).with_name("dbt")
-        subprocess.run([str(dbt), "parse", "--quiet", "--project-dir", str(DBT_DIR),
-                        "--profiles-dir", str(DBT_DIR)], check=True, cwd=DBT_DIR,
-                       env={**os.environ, "GOVREPORTS_DUCKDB": warehouse})
-        stamp.write_text(warehouse, encoding="utf-8")
-    return manifest
+dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR, target_path=target_dir().relative_to(DBT_DIR))
 
 
 class GovreportsDbtTranslator(DagsterDbtTranslator):
@@ -54,12 +43,16 @@ class GovreportsDbtTranslator(DagsterDbtTranslator):
         return "warehouse"
 
 
-@dbt_assets(
-    manifest=ensure_manifest(),
-    project=dbt_project,
-    dagster_dbt_translator=GovreportsDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
-    pool="warehouse",
-)
+# dbt's own JSON artifacts of a build (~0.4 s to write) are read by nobody: its events stream to
+# Dagster and its whole log goes to the run's log file.
+BUILD_FLAGS = ["--no-write-json"]
+KEEP_INVOCATION_DIRS = 5
+
+MANIFEST_PATH = ensure_manifest()
+TRANSLATOR = GovreportsDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(manifest=MANIFEST_PATH, project=dbt_project, dagster_dbt_translator=TRANSLATOR, pool="warehouse")
 def govreports_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineSettings):
     with settings.run_lock(context.run_id):
         yield from _govreports_dbt_models(context, dbt, settings)
@@ -67,18 +60,62 @@ def govreports_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource
 
 def _govreports_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineSettings):
     os.environ["GOVREPORTS_DUCKDB"] = str(settings.warehouse_path().resolve())
+    subset = _is_subset(context)
+    plan = None if subset else _plan(settings)
+    if plan is not None:
+        context.log.info(f"dbt: {plan.reason}")
+        if plan.is_empty:
+            _record(settings, plan, context.run_id)
+            return
     # dbt holds the only write lock while it runs, so row counts are read once it has finished.
-    events = _build(context, dbt, settings)
-    counts = _row_counts(settings)
+    events = _build(context, dbt, settings, plan)
+    outputs = {tuple(context.asset_key_for_output(e.output_name).path) for e in events if isinstance(e, dg.Output)}
+    counts = _row_counts(settings, outputs)
     for event in events:
         if isinstance(event, dg.Output):
-            key = context.asset_key_for_output(event.output_name)
-            if tuple(key.path) in counts:
-                event = event.with_metadata({**event.metadata, "dagster/row_count": counts[tuple(key.path)]})
+            key = tuple(context.asset_key_for_output(event.output_name).path)
+            if key in counts:
+                event = event.with_metadata({**event.metadata, "dagster/row_count": counts[key]})
         yield event
+    if plan is not None:
+        _record(settings, plan, context.run_id)
 
 
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineSettings) -> list:
+def _is_subset(context: dg.AssetExecutionContext) -> bool:
+    """A selection made in the UI (some models, some checks): dagster-dbt builds exactly that."""
+    assets_def = context.assets_def
+    return (set(context.selected_asset_keys) != set(assets_def.keys)
+            or set(context.selected_asset_check_keys) != set(assets_def.check_keys))
+
+
+def _manifest() -> dict:
+    return json.loads(Path(MANIFEST_PATH).read_text(encoding="utf-8"))
+
+
+def _plan(settings: PipelineSettings) -> BuildPlan:
+    from pipelines.warehouse.db import connect
+
+    fingerprint = project_fingerprint(DBT_DIR)
+    path = settings.warehouse_path()
+    if not path.exists():
+        return BuildPlan(None, "a new warehouse: building everything", fingerprint)
+    with connect(path, read_only=True) as con:
+        return plan_build(con, _manifest(), fingerprint, full=settings.full_build_requested())
+
+
+def _record(settings: PipelineSettings, plan: BuildPlan, run_id: str) -> None:
+    """After a successful build: what it was built from, so that tomorrow's plan can compare."""
+    from pipelines.warehouse import changes
+    from pipelines.warehouse.db import connect
+
+    with connect(settings.warehouse_path()) as con:
+        changes.record_build(con, run_id=run_id, selection=plan.selection, reason=plan.reason,
+                             project_fingerprint=plan.project_fingerprint,
+                             versions=plan.raw_versions, dated_models=dated_fingerprints(con, _manifest()))
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineSettings,
+           plan: BuildPlan | None) -> list:
     """`dbt build`, after waiting (bounded, logged: GOVREPORTS_LOCK_WAIT_S) for readers to let go of
     the warehouse; dbt fails at once on a reader's lock, so a reader that opens the file between the
     wait and dbt's start costs one more wait and attempt, not the night."""
@@ -87,9 +124,14 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: Pip
     deadline = time.monotonic() + configured_lock_wait_s()
     while True:
         wait_until_writable(settings.warehouse_path(), max(0.0, deadline - time.monotonic()))
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-        events = list(invocation.stream())
+        with _this_warehouse_target():
+            if plan is None or plan.is_full:
+                invocation = dbt.cli(["build", *BUILD_FLAGS], context=context, raise_on_error=False)
+                events = list(invocation.stream())
+            else:
+                events, invocation = _build_selection(context, dbt, plan.select)
         error = invocation.get_error()
+        _prune_invocation_dirs(Path(MANIFEST_PATH).parent)
         if error is None:
             return events
         text = str(error).lower()
@@ -98,16 +140,73 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: Pip
         context.log.warning("dbt build could not lock the warehouse (a reader opened it): waiting and trying again")
 
 
-def _row_counts(settings: PipelineSettings) -> dict[tuple[str, str], int]:
+@contextlib.contextmanager
+def _this_warehouse_target():
+    """dagster-dbt takes the partial parse state from DBT_TARGET_PATH and puts each build's folder
+    there: this warehouse's target folder (pipelines/assets/dbt_manifest.py), for this call only."""
+    old = os.environ.get("DBT_TARGET_PATH")
+    os.environ["DBT_TARGET_PATH"] = str(Path(MANIFEST_PATH).parent)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("DBT_TARGET_PATH", None)
+        else:
+            os.environ["DBT_TARGET_PATH"] = old
+
+
+def _build_selection(context: dg.AssetExecutionContext, dbt: DbtCliResource, select: tuple[str, ...]):
+    """`dbt build --select …` on our own selection. dagster-dbt would add the whole asset selection
+    to it (the run selected every asset), so dbt runs without the context and its events are turned
+    into this step's outputs and check results with the context afterwards."""
+    manifest = _manifest()
+    invocation = dbt.cli(["build", *BUILD_FLAGS, "--select", " ".join(select)], manifest=manifest,
+                         dagster_dbt_translator=TRANSLATOR, raise_on_error=False)
+    events = [event for raw in invocation.stream_raw_events()
+              for event in raw.to_default_asset_events(manifest=manifest, dagster_dbt_translator=TRANSLATOR,
+                                                       context=context, target_path=invocation.target_path,
+                                                       project=dbt_project)]
+    return events, invocation
+
+
+def _prune_invocation_dirs(target: Path) -> None:
+    """dagster-dbt gives every invocation its own folder under target/ (compiled SQL, dbt.log) and
+    never removes one; keep the newest few, so that a year of nights does not fill the disk."""
+    runs = sorted((d for d in target.iterdir() if d.is_dir() and (d / "dbt.log").exists()),
+                  key=lambda d: d.stat().st_mtime, reverse=True)
+    for old in runs[KEEP_INVOCATION_DIRS:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _row_counts(settings: PipelineSettings, keys: set[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
+    """Row counts of the relations this build wrote (not of every view: a view's count is a query)."""
     from pipelines.warehouse.db import connect
 
     with connect(settings.warehouse_path(), read_only=True) as con:
         tables = con.execute("""SELECT table_schema, table_name FROM information_schema.tables
                                 WHERE table_schema IN ('staging', 'intermediate', 'marts')""").fetchall()
         return {(schema, name): con.execute(f'SELECT count(*) FROM {schema}."{name}"').fetchone()[0]
-                for schema, name in tables}
+                for schema, name in tables if (schema, name) in keys}
 
 
-# The dbt of this virtualenv, whether or not .venv/bin is on PATH (cron, `make`, IDEs).
-dbt_resource = DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_DIR),
-                              dbt_executable=str(Path(sys.executable).with_name("dbt")))
+class GovreportsDbtCli(DbtCliResource):
+    """dagster-dbt's resource without two start-up costs of every invocation that we never use
+    (~3 s of a 3-node build): `dbt --version` in a subprocess (the executable is this virtualenv's,
+    so its version is the installed dbt-core package's), and an in-process dbt adapter (dagster-dbt
+    uses it only to fetch column metadata and row counts; we count rows ourselves)."""
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        return Version(package_version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args):
+        return None
+
+
+# The dbt of this virtualenv, whether or not .venv/bin is on PATH (cron, `make`, IDEs), started
+# through dbt_tied.sh: the kernel kills it when the run's process dies, so that a run killed with
+# kill -9 leaves no dbt build holding the warehouse's write lock (the wrapper reads GOVREPORTS_DBT,
+# which dagster-dbt passes on with the rest of the environment).
+os.environ["GOVREPORTS_DBT"] = str(Path(sys.executable).with_name("dbt"))
+dbt_resource = GovreportsDbtCli(project_dir=dbt_project, profiles_dir=str(DBT_DIR),
+                              dbt_executable=str(Path(__file__).with_name("dbt_tied.sh")))

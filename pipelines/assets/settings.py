@@ -20,11 +20,16 @@ class PipelineSettings(dg.ConfigurableResource):
     GOVREPORTS_SOURCES  registry YAML (default: the real Zhejiang registry)
     GOVREPORTS_ARCHIVE  content-addressed archive of fetched bytes (default data/archive)
     GOVREPORTS_DUCKDB   the warehouse file (default data/warehouse.duckdb)
+    GOVREPORTS_FULL_BUILD=1  build every dbt model, not only what changed (pipelines/assets/dbt_plan.py)
     """
 
     sources_file: str = ""
     archive_dir: str = ""
     duckdb_path: str = ""
+    full_build: bool = False
+
+    def full_build_requested(self) -> bool:
+        return self.full_build or os.environ.get("GOVREPORTS_FULL_BUILD", "") not in {"", "0"}
 
     def sources_path(self) -> Path:
         return Path(self.sources_file or os.environ.get("GOVREPORTS_SOURCES") or DEFAULT_SOURCES)

@@ -2,18 +2,13 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import random
-import re
 import ssl
 import time
-import urllib.request
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from urllib.parse import unquote, urljoin, urlsplit, parse_qs
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -21,7 +16,11 @@ from ..archive import Archive, FetchRecord
 from pipelines.encoding import decode_bytes
 from .connect import PrivateAddressRefused, guarded_transport
 from .politeness import HostGate
+from .proxies import EnvProxies
+from .responses import FetchFailure as _Failure
+from .responses import _Decoder, disposition_filename, is_challenge, parse_retry_after
 from .robots import RobotsCache
+from .session import Session
 from .safety import host_allowed, host_key, is_private_ip, private_allowance, private_allowed, resolve
 
 log = logging.getLogger(__name__)
@@ -75,115 +74,6 @@ class Stats:
         return self.per_source.setdefault(sid or "-", {"requests": 0, "bytes": 0, "errors": Counter()})
 
 
-class _Failure(Exception):
-    def __init__(self, reason: str, status: int | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
-
-
-# ------------------------------------------------------------------------------------------------
-def is_challenge(status: int, body: bytes, content_type: str | None) -> bool:
-    """Ruishu (412/202 + $_ts), 加速乐 521, or a tiny JS-only page."""
-    if status == 521:
-        return True
-    ct = (content_type or "").lower()
-    if ct and not any(t in ct for t in ("html", "text", "javascript", "xml")):
-        return False
-    head = body[:30000]
-    low = head.lower()
-    if b"$_ts" in head and b"<script" in low:
-        return True
-    if status in (412, 202) and b"<script" in low:
-        return True
-    if len(body) < 600 and b"<script" in low:
-        text = re.sub(rb"(?is)<script.*?</script>|<style.*?</style>|<[^>]+>|&nbsp;|\s", b"", body)
-        if not text.strip():
-            return True
-    return False
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        dt = email.utils.parsedate_to_datetime(value)
-        return max(0.0, (dt - datetime.now(timezone.utc)).total_seconds())
-    except Exception:
-        return None
-
-
-def disposition_filename(raw: bytes | None) -> str | None:
-    if not raw:
-        return None
-    try:
-        s = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        s = raw.decode("gb18030", "replace")
-    m = re.search(r"filename\*\s*=\s*([\w\-]+)'[^']*'([^;]+)", s, re.I)
-    if m:
-        try:
-            return unquote(m.group(2).strip().strip('"'), encoding=m.group(1))
-        except LookupError:
-            return unquote(m.group(2).strip().strip('"'))
-    m = re.search(r'filename\s*=\s*"([^"]+)"|filename\s*=\s*([^;]+)', s, re.I)
-    if m:
-        name = (m.group(1) or m.group(2)).strip()
-        return unquote(name) if "%" in name else name
-    return None
-
-
-def url_filename(url: str) -> str | None:
-    p = urlsplit(url)
-    q = parse_qs(p.query)
-    for key in ("showname", "filename", "file", "name"):
-        if q.get(key):
-            return q[key][0].rsplit("/", 1)[-1]
-    name = unquote(p.path.rsplit("/", 1)[-1])
-    return name or None
-
-
-class _Decoder:
-    """Content-Encoding decoder that never produces more than ``limit`` bytes (gzip bombs)."""
-
-    def __init__(self, encoding: str | None):
-        enc = (encoding or "").lower().strip()
-        self.kind = enc
-        if enc in ("gzip", "x-gzip"):
-            self.d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif enc == "deflate":
-            self.d = None  # decided on first chunk (zlib wrapper or raw)
-        elif enc in ("", "identity"):
-            self.d = False
-        else:
-            raise _Failure("unsupported_encoding")
-
-    def feed(self, chunk: bytes, room: int) -> bytes:
-        if self.d is False:
-            return chunk
-        if self.d is None:
-            self.d = zlib.decompressobj(zlib.MAX_WBITS if (chunk[:1] == b"\x78") else -zlib.MAX_WBITS)
-        try:
-            out = self.d.decompress(chunk, room + 1)
-        except zlib.error:
-            raise _Failure("decode_error")
-        if self.d.unconsumed_tail or len(out) > room:
-            raise _Failure("too_large")
-        return out
-
-
-def _env_proxy(url: str) -> str | None:
-    proxies = urllib.request.getproxies_environment()
-    host = urlsplit(url).hostname or ""
-    if not proxies or urllib.request.proxy_bypass_environment(host, proxies):
-        return None
-    scheme = urlsplit(url).scheme
-    return proxies.get(scheme) or proxies.get("https") or proxies.get("all")
-
-
 class Fetcher:
     def __init__(self, archive: Archive, *, run_id: str | None = None, max_concurrency: int = 8,
                  progress=None, store_blobs: bool = True):
@@ -195,7 +85,9 @@ class Fetcher:
         self.stats = Stats()
         self.progress = progress
         self.store_blobs = store_blobs
-        self._clients: dict[tuple, httpx.AsyncClient] = {}
+        self._clients: dict[tuple, Session] = {}
+        self._timeouts: dict[tuple, dict] = {}
+        self.env_proxies = EnvProxies()
         self._warned_insecure: set[str] = set()
 
     async def aclose(self) -> None:
@@ -204,12 +96,12 @@ class Fetcher:
         self._clients.clear()
 
     # -- clients -------------------------------------------------------------------------------
-    def _client(self, source, url: str, private: bool) -> httpx.AsyncClient:
+    def _client(self, source, url: str, private: bool) -> Session:
         host = (urlsplit(url).hostname or "").lower()
         prof = (source.tls or {}).get(host) or (source.tls or {}).get("*") or {}
         verify = bool(prof.get("verify", True))
         legacy = bool(prof.get("legacy", False))
-        proxy = source.proxy or (None if private else _env_proxy(url))
+        proxy = source.proxy or (None if private else self.env_proxies.for_url(url))
         allowance = private_allowance(getattr(source, "allow_private_addresses", False))
         key = (proxy, verify, legacy, None if proxy else allowance)
         if not verify and host not in self._warned_insecure:
@@ -229,13 +121,11 @@ class Fetcher:
                 v = verify
             limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
             if proxy:   # the operator's proxy connects to the target; it is not checked here
-                c = httpx.AsyncClient(proxy=proxy, verify=v, trust_env=False, follow_redirects=False,
-                                      limits=limits)
+                tr = httpx.AsyncHTTPTransport(proxy=proxy, verify=v, trust_env=False, limits=limits)
             else:       # every direct connection checks the address it actually reached
                 tr = guarded_transport(lambda h, p, a=allowance: private_allowed(a, h, p),
                                        verify=v, trust_env=False, limits=limits)
-                c = httpx.AsyncClient(transport=tr, trust_env=False, follow_redirects=False)
-            self._clients[key] = c
+            c = self._clients[key] = Session(tr)
         return c
 
     # -- public --------------------------------------------------------------------------------
@@ -292,7 +182,7 @@ class Fetcher:
             raise _Failure("not_allowed")
         if not host_allowed(url, source.allowed_hosts):
             raise _Failure("not_allowed")
-        if source.proxy or _env_proxy(url):
+        if source.proxy or self.env_proxies.for_url(url):
             try:
                 addrs = await resolve(p.hostname, p.port or 80)
             except OSError:
@@ -393,16 +283,23 @@ class Fetcher:
             await asyncio.sleep(wait * (1 + random.random() * 0.1))
         raise _Failure("retries_exhausted")
 
+    def _timeout(self, source) -> dict:
+        key = (source.timeout_s, source.connect_timeout_s)
+        t = self._timeouts.get(key)
+        if t is None:
+            t = self._timeouts[key] = httpx.Timeout(source.timeout_s, connect=source.connect_timeout_s).as_dict()
+        return t
+
     async def _request_once(self, source, url, method, data, headers, private):
         client = self._client(source, url, private)
-        timeout = httpx.Timeout(source.timeout_s, connect=source.connect_timeout_s)
         deadline = source.connect_timeout_s + source.timeout_s * 3
         self.stats.requests += 1
-        self.stats.src(source.id)["requests"] += 1
+        src_stats = self.stats.src(source.id)
+        src_stats["requests"] += 1
         try:
             async with asyncio.timeout(deadline):
-                req = client.build_request(method, url, headers=headers, data=data, timeout=timeout)
-                resp = await client.send(req, stream=True)
+                req = client.build_request(method, url, headers=headers, data=data, timeout=self._timeout(source))
+                resp = await client.send(req)
                 try:
                     rh = {k.lower(): v for k, v in resp.headers.items()}
                     cd = resp.headers.raw and [v for k, v in resp.headers.raw if k.lower() == b"content-disposition"]
@@ -416,10 +313,12 @@ class Fetcher:
                     dec = _Decoder(rh.get("content-encoding"))
                     out = bytearray()
                     raw_n = 0
-                    async for chunk in resp.aiter_raw():
+                    async for chunk in resp.stream:
+                        if not chunk:       # (as aiter_raw: the deflate sniff needs a first byte)
+                            continue
                         raw_n += len(chunk)
                         self.stats.bytes += len(chunk)
-                        self.stats.src(source.id)["bytes"] += len(chunk)
+                        src_stats["bytes"] += len(chunk)
                         if raw_n > source.max_bytes:
                             raise _Failure("too_large", resp.status_code)
                         try:

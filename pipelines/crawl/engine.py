@@ -6,17 +6,21 @@ import asyncio
 import logging
 import secrets
 import tempfile
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+import sniffio
+
 from ..archive import Archive, DocumentRecord, LinkRecord
+from ..archive.lookups import ArchivedCopy
 from ..sources import Registry, Source
 from .adapters import get_adapter
 from .adapters.base import Discovered
 from . import resume
 from .claims import claim_record, record_late_claims
-from .client import Fetcher, FetchResult, url_filename
+from .client import Fetcher, FetchResult
 from .formats import TEXT_FORMATS, source_format
+from .responses import url_filename
+from .report import CrawlReport, SourceReport, SourceStatus
 from .titles import year_hint
 
 log = logging.getLogger(__name__)
@@ -24,54 +28,6 @@ log = logging.getLogger(__name__)
 UNREACHABLE_REASONS = ("timeout", "connect_error", "dns_error", "tls_error", "not_allowed",
                        "redirect_loop", "protocol_error", "read_error", "proxy_error", "retries_exhausted",
                        "not_found", "too_large")
-
-
-@dataclass
-class SourceReport:
-    source_id: str
-    family: str
-    status: str = "ok"        # ok / partial / no_reports_found / blocked / robots_disallowed / unreachable / error
-    reason: str | None = None
-    links: int = 0
-    links_new: int = 0
-    documents_new: int = 0
-    documents_unchanged: int = 0
-    requests: int = 0
-    bytes: int = 0
-    errors: dict = field(default_factory=dict)
-
-
-@dataclass
-class CrawlReport:
-    run_id: str
-    started_at: str
-    finished_at: str | None = None
-    requests: int = 0
-    bytes: int = 0
-    fetches: int = 0
-    links_discovered: int = 0
-    links_new: int = 0
-    documents_new: int = 0
-    documents_unchanged: int = 0
-    errors: dict = field(default_factory=dict)          # reason -> count
-    sources: dict = field(default_factory=dict)         # source_id -> SourceReport
-
-    def as_dict(self) -> dict:
-        """Plain JSON-able dict (sources as nested dicts)."""
-        from dataclasses import asdict
-        return asdict(self)
-
-    to_dict = as_dict
-
-
-@dataclass
-class SourceStatus:
-    source_id: str
-    status: str               # reachable / blocked / robots_disallowed / no_reports_found / unreachable
-    reason: str | None = None
-
-    def __iter__(self):
-        return iter((self.source_id, self.status, self.reason))
 
 
 def _now() -> str:
@@ -107,6 +63,16 @@ class SourceContext:
     def archived(self, url: str) -> bool:
         """Archived with intact bytes (a missing or damaged blob is fetched again)."""
         return (not self.source.refetch) and self.archive.document_intact(url)
+
+    def archived_copy(self, url: str) -> ArchivedCopy | None:
+        """As archived(), with what the skip path needs (one index query): None when not archived
+        intact, else the latest document, its last ok fetch and whether this source claims it."""
+        if self.source.refetch:
+            return None
+        copy = self.archive.archived_copy(url, self.source.id)
+        if copy.document is None or not self.archive.blob_ok(copy.document["content_sha256"]):
+            return None
+        return copy
 
     def can_stop(self, report_urls, next_url: str) -> bool:
         """Incremental listing (option ``stop_at_known``, default on): stop paging before
@@ -168,14 +134,16 @@ class Engine:
     async def run(self, sources: list[Source]) -> list[SourceContext]:
         self.fetcher = Fetcher(self.archive, run_id=self.run_id, max_concurrency=self.registry.max_concurrency,
                                progress=self.progress, store_blobs=not self.check_mode)
-        try:
-            ctxs = [SourceContext(self, s, self.check_mode) for s in sources]
-            await asyncio.gather(*(self._source(c) for c in ctxs))
-            if not self.check_mode:
-                record_late_claims(self.archive, self._also_linked)
-            return ctxs
-        finally:
-            await self.fetcher.aclose()
+        # index writes share transactions of up to a quarter of a second (archive/batch.py)
+        with self.archive.write_batch(call_later=asyncio.get_running_loop().call_later):
+            try:
+                ctxs = [SourceContext(self, s, self.check_mode) for s in sources]
+                await asyncio.gather(*(self._source(c) for c in ctxs))
+                if not self.check_mode:
+                    record_late_claims(self.archive, self._also_linked)
+                return ctxs
+            finally:
+                await self.fetcher.aclose()
 
     async def _source(self, ctx: SourceContext) -> None:
         src = ctx.source
@@ -196,10 +164,12 @@ class Engine:
                     ctx.add_link(d.link)
                 if not self.check_mode:
                     self.total_items += len(uniq)
-                    sem = asyncio.Semaphore(self.article_parallelism)
+                    pending = iter(uniq.values())
 
-                    async def one(d: Discovered):
-                        async with sem:
+                    async def worker():
+                        # a few workers taking the links in order (not a task per link waiting on a
+                        # semaphore: those cost memory per document)
+                        for d in pending:
                             try:
                                 await self._article(ctx, adapter, d)
                             except Exception as e:
@@ -208,7 +178,7 @@ class Engine:
                                                                      reason=f"internal:{type(e).__name__}"))
                             self.completed_items += 1
                             self.emit({"kind": "item_done", "source_id": src.id, "url": d.link.url})
-                    await asyncio.gather(*(one(d) for d in uniq.values()))
+                    await asyncio.gather(*(worker() for _ in range(min(self.article_parallelism, len(uniq)))))
         except Exception as e:
             log.exception("source %s failed", src.id)
             self.fetcher.record(src, FetchResult(url=src.entry_url or src.id, stage="list", outcome="error",
@@ -259,8 +229,9 @@ class Engine:
             return
         res = d.response
         if res is None:
-            if ctx.archived(url):
-                await self._skip(ctx, adapter, url, "article", link, None, link.link_title, link.year_hint)
+            copy = ctx.archived_copy(url)
+            if copy is not None:
+                await self._skip(ctx, adapter, url, "article", link, None, link.link_title, link.year_hint, copy)
                 return
             res = await self.fetcher.fetch(src, url, stage="article", conditional=src.refetch)
         if not res.ok:
@@ -302,21 +273,21 @@ class Engine:
             year = year_hint(atitle) or link.year_hint
             if not self._claim(aurl, ctx, link, parent_url, atitle or None, year):
                 continue
-            if ctx.archived(aurl):
-                await self._skip(ctx, None, aurl, "attachment", link, parent_url, atitle or None, year)
+            copy = ctx.archived_copy(aurl)
+            if copy is not None:
+                await self._skip(ctx, None, aurl, "attachment", link, parent_url, atitle or None, year, copy)
                 continue
             res = await self.fetcher.fetch(ctx.source, aurl, stage="attachment", conditional=ctx.source.refetch)
             if res.ok:
                 self._document(ctx, res, link, parent_url=parent_url, title=atitle or None, year=year,
                                published=(meta or {}).get("published_on"))
 
-    async def _skip(self, ctx, adapter, url, stage, link, parent_url, title, year) -> None:
-        """Already archived OK: no request; a fetch row 'unchanged_skipped'; the source's claim
-        is recorded if it has none (a run killed before its claim was written); attachments of
-        an archived article are re-read from the stored copy."""
-        prev = self.archive.last_fetch(url)
-        doc = self.archive.latest_document(url)
-        if doc is not None:
+    async def _skip(self, ctx, adapter, url, stage, link, parent_url, title, year, copy: ArchivedCopy) -> None:
+        """Already archived OK (``copy``, read in one query): no request; a fetch row
+        'unchanged_skipped'; the source's claim is recorded if it has none (a run killed before its
+        claim was written); attachments of an archived article are re-read from the stored copy."""
+        prev, doc = copy.fetch, copy.document
+        if doc is not None and not copy.claimed:
             self.archive.record_claim(claim_record(ctx.source, doc, link, parent_url, title, year))
         res = FetchResult(url=url, stage=stage, outcome="unchanged_skipped", final_url=url,
                           sha256=prev["content_sha256"] if prev else None,
@@ -366,12 +337,15 @@ def _run(coro):
 async def crawl_async(registry: Registry, archive: Archive, *, run_id=None, progress=None,
                       sources=None) -> CrawlReport:
     chosen = _select(registry, sources)
+    # httpcore asks sniffio which event loop runs at every lock and read; declared, sniffio answers
+    # at once instead of looking up the current task (its documented override; tasks inherit it)
+    sniffio.current_async_library_cvar.set("asyncio")
     eng = Engine(registry, archive, run_id=run_id, progress=progress)
     report = CrawlReport(run_id=eng.run_id, started_at=_now())
     ctxs = await eng.run(chosen)
     st = eng.fetcher.stats
     report.requests, report.bytes, report.errors = st.requests, st.bytes, dict(st.errors)
-    report.fetches = len(archive.fetches(run_id=eng.run_id))
+    report.fetches = archive.count_fetches(eng.run_id)
     for c in ctxs:
         r = c.report
         report.sources[r.source_id] = r

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 from urllib.parse import urlsplit
@@ -61,6 +62,7 @@ def private_allowed(value, host: str, port: int) -> bool:
     return any(_entry_matches(e, host, port) for e in allowance)
 
 
+@functools.lru_cache(maxsize=4096)     # pure, and asked for every request and every new connection
 def is_private_ip(ip: str) -> bool:
     a = ipaddress.ip_address(ip.split("%")[0])
     if isinstance(a, ipaddress.IPv6Address) and a.ipv4_mapped:

@@ -3,6 +3,9 @@
 Crawl-side tables are rebuilt from the archive index on every run (the archive is the record;
 replacing is what makes re-runs idempotent). Parse-side tables are upserted per document so a
 night only parses what is new or what a newer parser version has not seen yet.
+
+Each write also notes, in its transaction, whether the table changed (pipelines/warehouse/changes.py):
+that is what lets a night with nothing new build nothing in dbt.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from collections.abc import Iterable, Mapping
 import duckdb
 import pandas as pd
 
+from . import changes
 from .raw_schema import RAW_TABLES, create_sql
 
 
@@ -28,6 +32,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         for column, typ in columns.items():
             if column not in have[table]:
                 con.execute(f'ALTER TABLE raw.{table} ADD COLUMN "{column}" {typ}')
+                changes.note_write(con, table, compare=False)   # a new column is new content
 
 
 def _frame(table: str, rows: Iterable[Mapping]) -> pd.DataFrame:
@@ -55,6 +60,7 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[Map
     try:
         con.execute(f"DELETE FROM raw.{table}")
         _insert(con, table, frame)
+        changes.note_write(con, table, compare=True)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -78,6 +84,7 @@ def upsert_by_document(con: duckdb.DuckDBPyConnection, tables: Mapping[str, Iter
         con.unregister("_ids")
         for table, frame in frames.items():
             _insert(con, table, frame)
+            changes.note_write(con, table, compare=False)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -56,7 +56,7 @@ def test_kill_9_in_crawl_parse_and_dbt_then_a_plain_rerun_builds_the_reference_m
         # 1. killed while crawling (the archive and the crawl's tables half written)
         run = box.start()
         assert box.wait_for_stage(run, "crawl")
-        time.sleep(3)
+        assert box.wait_for(run, r"crawl progress \{'kind': 'document'")    # the first document archived
         box.kill(run)
         assert box.stage_of(run) == "crawl"
 

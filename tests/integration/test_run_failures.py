@@ -190,3 +190,28 @@ def test_a_failed_step_is_named_with_its_error(tmp_path):
     log = Path(line.rsplit("details in ", 1)[1])
     text = log.read_text(encoding="utf-8")                   # the full error, stack and all, is kept
     assert "-- step registry_tables --" in text and "Stack Trace:" in text and "Is a directory" in text
+
+
+def _last_build(warehouse: Path) -> tuple[str, str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("SELECT selection, reason FROM pipeline.dbt_builds ORDER BY built_at DESC LIMIT 1").fetchone()
+
+
+def test_a_second_night_builds_what_changed_and_full_build_rebuilds_all(tmp_path):
+    """A local folder is read again every night (its documents' last_fetched_at moves): the second
+    run builds what is downstream of raw.documents and raw.fetch_log only; --full-build builds all."""
+    registry = _local_registry(tmp_path, {"r2015.txt": _report(2015)})
+    warehouse = tmp_path / "warehouse.duckdb"
+    first = _cli(["run", "--sources", str(registry)], tmp_path, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert _last_build(warehouse) == ("all", "no earlier dbt build of this warehouse is recorded: building everything")
+    second = _cli(["run", "--sources", str(registry)], tmp_path, timeout=300)
+    assert second.returncode == 0, second.stderr
+    selection, reason = _last_build(warehouse)
+    assert selection == "source:crawl.documents+ source:crawl.fetch_log+", reason
+    assert f"dbt: {reason}" in " ".join(second.stdout.split())
+    third = _cli(["run", "--sources", str(registry), "--full-build"], tmp_path, timeout=300)
+    assert third.returncode == 0, third.stderr
+    assert _last_build(warehouse) == ("all", "full build requested")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM marts.fct_report").fetchone()[0] == 1

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', tags=['uses_current_date']) }}  -- a view: its rows are today's (pipelines/assets/dbt_plan.py)
 -- Report years known to the warehouse: least(2016, first data year) .. greatest(last due year, last data year).
 -- last due year = the latest report year whose department deadline (31 Jan of Y+1) has passed.
 with bounds as (

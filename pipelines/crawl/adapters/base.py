@@ -14,7 +14,9 @@ from ..titles import clean_title, is_report_title, year_hint
 
 ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd", ".txt", ".md", ".zip", ".rar")
 _DATE_RE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_PDFURL_RE = re.compile(r"""(?:var\s+)?pdf_?url\s*=\s*["']([^"']+)["']""", re.I)
+# ``var pdfurl = "…"`` viewers (the ``var`` is not matched: an optional prefix made the scan of
+# every article page five times slower and captures the same URLs)
+_PDFURL_RE = re.compile(r"""pdf_?url\s*=\s*["']([^"']+)["']""", re.I)
 
 
 @dataclass
@@ -68,6 +70,45 @@ def anchor_date(node, title: str = "") -> str | None:
     if title:
         txt = txt.replace(title, " ")
     return norm_date(txt)
+
+
+# the same two helpers on lxml elements, for listings parsed with lxml (hanweb_jcms records: one
+# small fragment each, where a BeautifulSoup per fragment cost more than the crawl's HTTP)
+_DATE_TAGS = ("span", "i", "b", "em", "td", "font", "div")
+
+
+def lx_text(el) -> str:
+    """As bs4's ``get_text(" ", strip=True)``."""
+    return " ".join(t.strip() for t in el.itertext() if t.strip())
+
+
+def lx_anchor_title(a) -> str:
+    t = a.get("title")
+    if t and t.strip():
+        return clean_title(t)
+    return clean_title(lx_text(a))
+
+
+def lx_anchor_date(node, title: str = "") -> str | None:
+    """anchor_date on an lxml element."""
+    for tag in node.iter(*_DATE_TAGS):
+        if tag is node:
+            continue
+        d = norm_date(lx_text(tag))
+        if d and "".join(t.strip() for t in tag.itertext() if t.strip()) not in title:
+            return d
+    txt = lx_text(node)
+    if title:
+        txt = txt.replace(title, " ")
+    return norm_date(txt)
+
+
+def lx_fragment(html: str):
+    """An lxml element holding the fragment (None when there is nothing to parse)."""
+    try:
+        return lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
 
 
 def page_links(html_or_soup, base_url: str, *, link_selector: str | None = None,

@@ -6,7 +6,8 @@ import math
 import re
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
-from .base import Adapter, make_link, page_links, soup, anchor_title, anchor_date, abs_url
+from .base import (Adapter, abs_url, anchor_title, lx_anchor_date, lx_anchor_title, lx_fragment,
+                   make_link, page_links, soup)
 from ..titles import is_report_title
 
 _DATASTORE_RE = re.compile(r"<datastore>(.*?)</datastore>", re.S | re.I)
@@ -39,13 +40,17 @@ def _records(xml: str) -> list[str]:
 def parse_records(xml: str, base_url: str) -> list[tuple[str, str, str | None]]:
     out = []
     for rec in _records(xml):
-        s = soup(rec)
-        for a in s.find_all("a", href=True):
+        s = lx_fragment(rec)
+        if s is None:
+            continue
+        for a in s.iter("a"):
+            if a.get("href") is None:
+                continue
             url = abs_url(base_url, a.get("href"))
             if not url:
                 continue
-            title = anchor_title(a)
-            out.append((url, title, anchor_date(s, title)))
+            title = lx_anchor_title(a)
+            out.append((url, title, lx_anchor_date(s, title)))
             break
     return out
 

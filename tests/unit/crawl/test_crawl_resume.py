@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.archive import Archive, BlobCorrupt, BlobMissing
+from pipelines.archive.batch import COMMIT_EVERY_S
 from pipelines.archive.verify import verify, verify_archive
 from pipelines.crawl import crawl
 from pipelines.sources import load_registry
@@ -54,10 +55,10 @@ def _article_paths(site, since=0):
     return sorted(r.path for r in site.log[since:] if r.path.startswith("/a/"))
 
 
-def test_kill_during_crawl_then_rerun_fetches_every_report(make_site, write_registry, tmp_path):
-    """kill -9 while the reports of page 2 are being fetched; page 1 answers 304 on the re-run and
-    all its reports are archived, yet page 2 is read again and its 3 reports are fetched."""
-    site, hold, held = make_site(), threading.Event(), threading.Event()
+def _crawl_killed_at_page_2(site, write_registry, tmp_path, *, after_s: float):
+    """A crawl in a child process, killed -9 ``after_s`` after it asked for the first report of page 2
+    (held unanswered); the registry and the archive it left."""
+    hold, held = threading.Event(), threading.Event()
     _paged_site(site, hold, held)
     reg, ar_dir = _registry(write_registry, site), tmp_path / "ar"
     code = ("import sys; from pipelines.archive import Archive; from pipelines.crawl import crawl; "
@@ -66,13 +67,22 @@ def test_kill_during_crawl_then_rerun_fetches_every_report(make_site, write_regi
                             env={**os.environ, "GOVREPORTS_PURE_PYTHON": "1"})
     try:
         assert held.wait(30), "the crawler never asked for /a/4.html"
+        time.sleep(after_s)
         os.kill(proc.pid, signal.SIGKILL)
         assert proc.wait(10) == -signal.SIGKILL
     finally:
         hold.set()
         if proc.poll() is None:
             proc.kill()
-    ar = Archive(ar_dir)
+    return reg, Archive(ar_dir)
+
+
+def test_kill_during_crawl_then_rerun_fetches_every_report(make_site, write_registry, tmp_path):
+    """kill -9 while the reports of page 2 are being fetched; page 1 answers 304 on the re-run and
+    all its reports are archived, yet page 2 is read again and its 3 reports are fetched."""
+    site = make_site()
+    # the index rows of a crawl stalled on a request are committed by the time it is killed
+    reg, ar = _crawl_killed_at_page_2(site, write_registry, tmp_path, after_s=2 * COMMIT_EVERY_S)
     # the state the kill left: page 1's reports archived, page 2 listed but none of its reports
     assert {d["url"] for d in ar.documents()} == {site.url(f"/a/{i}.html") for i in (1, 2, 3)}
     n = len(site.log)
@@ -86,6 +96,19 @@ def test_kill_during_crawl_then_rerun_fetches_every_report(make_site, write_regi
     n = len(site.log)
     crawl(load_registry(reg), ar)
     assert [r.path for r in site.log[n:]] == ["/l1.html"]
+
+
+def test_kill_before_the_batch_commits_then_rerun_archives_every_report(make_site, write_registry, tmp_path):
+    """kill -9 at once (the open batch's rows are lost, their blobs are on disk): the index holds
+    no row without its blob, and the re-run fetches what it does not find and archives all six."""
+    site = make_site()
+    reg, ar = _crawl_killed_at_page_2(site, write_registry, tmp_path, after_s=0)
+    left = {d["url"] for d in ar.documents()}
+    assert verify(ar).healthy and left <= {site.url(f"/a/{i}.html") for i in (1, 2, 3)}
+    rep = crawl(load_registry(reg), ar)
+    assert rep.documents_new == 6 - len(left)
+    assert {d["url"] for d in ar.documents()} == {site.url(f"/a/{i}.html") for i in range(1, 7)}
+    assert verify(ar).healthy
 
 
 def test_transient_failure_of_a_report_keeps_the_listing_open(make_site, write_registry, tmp_path):

@@ -60,11 +60,14 @@ bench: install compiled
 faults: install compiled
 	$(BIN)/python bench/bench_faults.py
 
+# PORT=8080 make dev / PORT=8600 make dashboard: another port on 127.0.0.1
+dev: PORT ?= 3000
 dev: install compiled
-	$(BIN)/dagster dev -m pipelines.definitions
+	$(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p $(PORT)
 
+dashboard: PORT ?= 8501
 dashboard: install
-	$(BIN)/streamlit run pipelines/dashboard/app.py --server.address 127.0.0.1 \
+	$(BIN)/streamlit run pipelines/dashboard/app.py --server.address 127.0.0.1 --server.port $(PORT) \
 	  --browser.gatherUsageStats false --client.toolbarMode viewer
 
 docs: install

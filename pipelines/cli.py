@@ -5,7 +5,8 @@
   govreports parse PATH... --json      parse local documents (no network, no warehouse)
                                        [--agency NAME] [--year YYYY] [--division CODE]
   govreports sources check             is each source reachable, blocked, disallowed, empty?
-  govreports query "SQL"               read-only SQL on the warehouse, printed as a table
+  govreports query "SQL"               read-only SQL on the warehouse: a table, or
+                                       --format csv|json|parquet [--output FILE] [--bom]
   govreports export --format parquet|csv DIR   every mart as a file
   govreports status                    what the last run did (and why it failed, if it did)
 
@@ -138,15 +139,18 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     import duckdb
-    from rich.console import Console
-    from rich.table import Table
 
+    from pipelines import query_output as qo
     from pipelines.warehouse.db import connect
 
+    limit = qo.default_limit(args.format) if args.limit is None else args.limit
+    if args.format == "parquet" and not args.output:
+        error("--format parquet needs --output FILE (Parquet is binary)")
+        return 2
     # sandboxed: SQL typed here cannot reach files, extensions or settings (pipelines/warehouse/db.py)
     with connect(args.db, read_only=True, sandbox=True) as con:
-        try:
-            cur = con.execute(args.sql)
+        try:   # parquet: a relation, whose Arrow table DuckDB builds without a copy of the rows
+            cur = con.sql(args.sql) if args.format == "parquet" else con.execute(args.sql)
         except (duckdb.PermissionException, duckdb.InvalidInputException) as exc:
             text = " ".join(str(exc).split())
             if isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in text \
@@ -155,14 +159,28 @@ def cmd_query(args: argparse.Namespace) -> int:
                       f"or settings): {text}")
                 return 2
             raise
-        if cur.description is None:   # a statement without a result (SET, CREATE TEMP …)
+        if cur is None or cur.description is None:   # a statement without a result (SET, CREATE TEMP …)
             return 0
-        names = [d[0] for d in cur.description]
-        rows = cur.fetchmany(args.limit)
-    table = Table(*names)
-    for row in rows:
-        table.add_row(*["" if v is None else str(v) for v in row])
-    Console().print(table)
+        if args.format == "parquet":
+            arrow = cur.to_arrow_table()
+            truncated = bool(limit) and arrow.num_rows > limit
+            qo.write_parquet(arrow.slice(0, limit) if truncated else arrow, Path(args.output))
+        else:
+            names, rows, truncated = qo.fetch(cur, limit)
+    if args.format != "parquet":
+        out = qo.open_output(args.output, args.format)
+        try:
+            if args.format == "csv":
+                qo.write_csv(names, rows, out, bom=args.bom)
+            elif args.format == "json":
+                qo.write_json(names, rows, out)
+            else:
+                qo.write_table(names, rows, out)
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    if truncated:
+        print(qo.truncation_note(limit), file=sys.stderr)
     return 0
 
 
@@ -190,6 +208,15 @@ def cmd_archive_verify(args: argparse.Namespace) -> int:
     return 0 if report.healthy else 1
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("govreports")
+    except PackageNotFoundError:   # run from a checkout that was never installed
+        return "unknown (not installed: make install)"
+
+
 FULL_BUILD_HELP = ("build every dbt model, not only those downstream of the raw tables that changed "
                    "(the same as GOVREPORTS_FULL_BUILD=1)")
 
@@ -197,6 +224,7 @@ FULL_BUILD_HELP = ("build every dbt model, not only those downstream of the raw 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govreports", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"govreports {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="parse local documents and print what they say")
@@ -233,7 +261,13 @@ def build_parser() -> argparse.ArgumentParser:
                                    "read: no writes, no files (COPY TO, read_csv, ATTACH), no extensions, no "
                                    "settings. While a run writes the warehouse it says so and exits 2.")
     p.add_argument("sql")
-    p.add_argument("--limit", type=int, default=200, help="rows to print (default 200)")
+    p.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table",
+                   help="table (default), csv, json or parquet")
+    p.add_argument("--limit", type=int, default=None,
+                   help="rows to write: 200 for a table, all for the other formats; 0 = all. "
+                        "A note on stderr says when more rows matched")
+    p.add_argument("--output", "-o", help="file to write (default: standard output; needed for parquet)")
+    p.add_argument("--bom", action="store_true", help="CSV with a UTF-8 byte-order mark (for Excel)")
     p.add_argument("--db", help="DuckDB file (default: GOVREPORTS_DUCKDB or data/warehouse.duckdb)")
     p.set_defaults(func=cmd_query)
 

@@ -71,3 +71,67 @@ def test_sources_check_reports_each_demo_source_reachable(tmp_path, capsys):
     for source_id in ("jiaxing_portal_reports", "pinghu_portal_annual", "nb_jxj_reports", "cixi_reports"):
         line = next(line for line in out.splitlines() if source_id in line)
         assert "reachable" in line, line
+
+
+REPORTS_SQL = ("SELECT report_id, agency_id, report_year, published_on, days_late, source_url "
+               "FROM marts.fct_report ORDER BY report_id")
+
+
+def _as_text(v) -> str:
+    return "" if v is None else str(v)
+
+
+def test_query_csv_round_trips_with_a_bom_for_excel(demo_run, tmp_path, capsys):
+    rows = demo_run.query(REPORTS_SQL)
+    out = tmp_path / "reports.csv"
+    assert main(["query", REPORTS_SQL, "--db", str(demo_run.duckdb), "--format", "csv", "--bom", "-o", str(out)]) == 0
+    assert capsys.readouterr().err == ""                      # every row written: no truncation note
+    raw = out.read_bytes()
+    assert raw.startswith("\ufeff".encode("utf-8"))
+    import csv
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        got = list(csv.reader(f))
+    assert got[0] == ["report_id", "agency_id", "report_year", "published_on", "days_late", "source_url"]
+    assert got[1:] == [[_as_text(v) for v in row] for row in rows] and len(rows) > 100   # NULL: empty field
+
+
+def test_query_json_keeps_numbers_and_dates(demo_run, capsys):
+    sql = "SELECT agency_id, report_year, published_on, days_late FROM marts.fct_report ORDER BY report_id LIMIT 50"
+    rows = demo_run.query(sql)
+    assert main(["query", sql, "--db", str(demo_run.duckdb), "--format", "json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got == [{"agency_id": a, "report_year": y, "published_on": p.isoformat() if p else None, "days_late": d}
+                   for a, y, p, d in rows]
+
+
+def test_query_parquet_keeps_the_types_and_a_limit_says_it_truncated(demo_run, tmp_path, capsys):
+    (n,), = demo_run.query("SELECT count(*) FROM marts.fct_disclosure_metric")
+    out = tmp_path / "m.parquet"
+    sql = "SELECT report_id, metric_code, value FROM marts.fct_disclosure_metric"
+    assert main(["query", sql, "--db", str(demo_run.duckdb), "--format", "parquet", "-o", str(out)]) == 0
+    table = pq.read_table(out)
+    assert table.num_rows == n and str(table.schema.field("value").type) == "double"
+    assert main(["query", sql, "--db", str(demo_run.duckdb), "--format", "parquet", "-o", str(out), "--limit", "7"]) == 0
+    assert pq.read_table(out).num_rows == 7
+    assert "showing the first 7 rows; more matched" in capsys.readouterr().err
+
+
+def test_query_table_stops_at_200_rows_and_says_so(demo_run, capsys):
+    sql = "SELECT '<' || report_id || ':' || metric_code || '>' AS k FROM marts.fct_disclosure_metric ORDER BY 1"
+    first = demo_run.query(sql + " LIMIT 250")
+    assert main(["query", sql, "--db", str(demo_run.duckdb)]) == 0
+    out, err = capsys.readouterr()
+    assert first[199][0] in out and first[200][0] not in out
+    assert "showing the first 200 rows" in err
+    assert main(["query", sql + " LIMIT 250", "--db", str(demo_run.duckdb), "--limit", "0"]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and all(r[0] in out for r in first)
+
+
+def test_query_output_errors_are_one_line(demo_run, tmp_path):
+    for args, says in ((["--format", "parquet"], "--format parquet needs --output FILE"),
+                       (["--format", "csv", "-o", str(tmp_path / "no" / "such" / "x.csv")], "does not exist")):
+        out = subprocess.run([GOVREPORTS, "query", "SELECT 1", "--db", str(demo_run.duckdb), *args],
+                             capture_output=True, text=True, timeout=60)
+        lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
+        assert out.returncode == 2 and len(lines) == 1 and says in lines[0], out.stderr

@@ -59,6 +59,34 @@ def test_contracts_hold(wh):
         assert actual == declared, model["name"]
 
 
+def test_every_mart_and_mart_column_carries_its_description_as_a_comment(wh):
+    """persist_docs: an analyst on the DuckDB file reads the dbt docs with any client."""
+    spec = yaml.safe_load((DBT_DIR / "models" / "marts" / "_marts.yml").read_text())
+    for model in spec["models"]:
+        comment, = wh.execute("select comment from duckdb_tables() where schema_name = 'marts' and table_name = ? "
+                              "union all select comment from duckdb_views() where schema_name = 'marts' "
+                              "and view_name = ?", [model["name"]] * 2).fetchone()
+        assert " ".join(comment.split()) == " ".join(model["description"].split()), model["name"]
+        got = dict(wh.execute("select column_name, comment from duckdb_columns() "
+                              "where schema_name = 'marts' and table_name = ?", [model["name"]]).fetchall())
+        want = {c["name"]: " ".join(c["description"].split()) for c in model["columns"]}
+        assert {k: " ".join((v or "").split()) for k, v in got.items()} == want, model["name"]
+
+
+def test_count_marts_carry_whole_counts_of_the_long_fact(wh):
+    """fct_application / fct_review_litigation: BIGINT counts equal to the fact's value where it is
+    whole, null where it is not (tests/assert_counts_are_whole_numbers.sql lists those)."""
+    for mart in ("fct_application", "fct_review_litigation"):
+        bad = rows(wh, f"""select a.report_id, a.metric_code, a.value, f.value from marts.{mart} a
+                          join marts.fct_disclosure_metric f using (report_id, metric_code)
+                          where a.value is distinct from (case when f.value = trunc(f.value)
+                                                               then cast(f.value as bigint) end)
+                             or typeof(a.value) <> 'BIGINT'""")
+        assert bad == [], (mart, bad[:5])
+        (n,), = rows(wh, f"select count(*) from marts.{mart} where value is not null")
+        assert n > 0
+
+
 def test_required_mart_key_columns(wh):
     required = {
         "dim_agency": "agency_id, agency_name, short_name, sector, admin_level, division_code, division_name, prefecture_name, province_name",

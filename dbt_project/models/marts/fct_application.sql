@@ -9,7 +9,9 @@ select
     cast(m.outcome_code as varchar)     as outcome_code,
     cast(o.outcome_group as varchar)    as outcome_group,
     cast(f.metric_code as varchar)      as metric_code,
-    cast(f.value as double)             as value,
+    -- a count: whole numbers only; one printed otherwise (a parse slip) is null, its text in value_raw
+    -- (tests/assert_counts_are_whole_numbers.sql lists them)
+    cast(case when f.value = trunc(f.value) then f.value end as bigint) as value,
     cast(f.value_raw as varchar)        as value_raw,
     cast(f.semantic as varchar)         as semantic,
     cast(f.template_era as varchar)     as template_era,

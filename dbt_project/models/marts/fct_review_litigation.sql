@@ -26,7 +26,8 @@ select
     cast(proceeding as varchar)         as proceeding,
     cast(result as varchar)             as result,
     cast(metric_code as varchar)        as metric_code,
-    cast(value as double)               as value,
+    -- a count: whole numbers only; one printed otherwise (a parse slip) is null, its text in value_raw
+    cast(case when value = trunc(value) then value end as bigint) as value,
     cast(value_raw as varchar)          as value_raw,
     cast(semantic as varchar)           as semantic,
     cast(template_era as varchar)       as template_era,

@@ -7,7 +7,7 @@
   govreports sources check             is each source reachable, blocked, disallowed, empty?
   govreports query "SQL"               read-only SQL on the warehouse: a table, or
                                        --format csv|json|parquet [--output FILE] [--bom]
-  govreports export --format parquet|csv DIR   every mart as a file
+  govreports export --format parquet|csv DIR   every mart as a file, with a data dictionary
   govreports status                    what the last run did (and why it failed, if it did)
 
 A failed run ends with one line on stderr naming what failed, the Dagster run id and the log file
@@ -187,7 +187,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pipelines.exports import export_marts
 
-    for path in export_marts(Path(args.dir), fmt=args.format, db=args.db):
+    for path in export_marts(Path(args.dir), fmt=args.format, db=args.db, bom=args.bom):
         print(path)
     return 0
 
@@ -271,9 +271,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="DuckDB file (default: GOVREPORTS_DUCKDB or data/warehouse.duckdb)")
     p.set_defaults(func=cmd_query)
 
-    p = sub.add_parser("export", help="write every mart as Parquet or CSV files")
+    p = sub.add_parser("export", help="write every mart as Parquet or CSV files, with a data dictionary",
+                       description="Write every mart as a Parquet or CSV file into DIR, with DATA_DICTIONARY.md "
+                                   "and data_dictionary.json (each mart's meaning, rows and columns).")
     p.add_argument("dir")
     p.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    p.add_argument("--bom", action="store_true", help="CSV files with a UTF-8 byte-order mark (for Excel)")
     p.add_argument("--db", help="DuckDB file (default: GOVREPORTS_DUCKDB or data/warehouse.duckdb)")
     p.set_defaults(func=cmd_export)
 

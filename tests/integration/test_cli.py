@@ -135,3 +135,36 @@ def test_query_output_errors_are_one_line(demo_run, tmp_path):
                              capture_output=True, text=True, timeout=60)
         lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
         assert out.returncode == 2 and len(lines) == 1 and says in lines[0], out.stderr
+
+
+def test_export_has_a_data_dictionary_and_csv_for_excel(demo_run, tmp_path):
+    out = tmp_path / "csv"
+    assert main(["export", "--format", "csv", "--bom", str(out), "--db", str(demo_run.duckdb)]) == 0
+    doc = json.loads((out / "data_dictionary.json").read_text(encoding="utf-8"))
+    with duckdb.connect(str(demo_run.duckdb), read_only=True) as con:
+        want = {t: [(c, ty, cm) for c, ty, cm in con.execute(
+                    "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name = 'marts' "
+                    "AND table_name = ? ORDER BY column_index", [t]).fetchall()]
+                for (t,) in con.execute("SELECT table_name FROM information_schema.tables "
+                                        "WHERE table_schema = 'marts'").fetchall()}
+        rows = {t: con.execute(f"SELECT count(*) FROM marts.{t}").fetchone()[0] for t in want}
+    got = {t["name"]: [(c["name"], c["type"], c["description"]) for c in t["columns"]] for t in doc["tables"]}
+    assert got == want and all(c[2] for cols in got.values() for c in cols)       # every column explained
+    assert {t["name"]: t["rows"] for t in doc["tables"]} == rows
+    assert all(t["description"] for t in doc["tables"])
+    md = (out / "DATA_DICTIONARY.md").read_text(encoding="utf-8")
+    assert all(f"## {t}" in md for t in want) and "| `report_id` | VARCHAR |" in md
+    for t in want:
+        raw = (out / f"{t}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and raw[3:].split(b"\n", 1)[0].decode().split(",")[0] == want[t][0][0]
+
+
+def test_export_into_a_bad_path_is_one_line(demo_run, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    for args, says in (([str(blocker / "sub")], "cannot write the export to"),
+                       (["--format", "parquet", "--bom", str(tmp_path / "ok")], "--bom applies to CSV files only")):
+        out = subprocess.run([GOVREPORTS, "export", *args, "--db", str(demo_run.duckdb)],
+                             capture_output=True, text=True, timeout=60)
+        lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
+        assert out.returncode == 2 and len(lines) == 1 and says in lines[0], out.stderr

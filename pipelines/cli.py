@@ -168,7 +168,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         else:
             names, rows, truncated = qo.fetch(cur, limit)
     if args.format != "parquet":
-        out = qo.open_output(args.output, args.format)
+        out = qo.open_output(args.output)
         try:
             if args.format == "csv":
                 qo.write_csv(names, rows, out, bom=args.bom)
@@ -217,6 +217,7 @@ def _version() -> str:
         return "unknown (not installed: make install)"
 
 
+QUERY_FORMATS = ("table", "csv", "json", "parquet")      # pipelines/query_output.py writes them
 FULL_BUILD_HELP = ("build every dbt model, not only those downstream of the raw tables that changed "
                    "(the same as GOVREPORTS_FULL_BUILD=1)")
 
@@ -261,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "read: no writes, no files (COPY TO, read_csv, ATTACH), no extensions, no "
                                    "settings. While a run writes the warehouse it says so and exits 2.")
     p.add_argument("sql")
-    p.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table",
+    p.add_argument("--format", choices=QUERY_FORMATS, default="table",
                    help="table (default), csv, json or parquet")
     p.add_argument("--limit", type=int, default=None,
                    help="rows to write: 200 for a table, all for the other formats; 0 = all. "

@@ -17,7 +17,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-FORMATS = ("table", "csv", "json", "parquet")
 TABLE_LIMIT = 200
 
 
@@ -99,10 +98,8 @@ def _check_folder(path: Path) -> None:
         raise OutputError(f"cannot write {path}: folder {path.parent} does not exist")
 
 
-def open_output(output: str | None, fmt: str):
+def open_output(output: str | None):
     """The text stream to write to (stdout when no --output), or raises OutputError."""
-    if fmt == "parquet":
-        raise AssertionError("parquet is written by path")
     if not output or output == "-":
         return sys.stdout
     path = Path(output)

@@ -6,12 +6,12 @@ raw tables that changed since the last successful build, or nothing. A run launc
 on a selection of assets builds that selection, as Dagster asks."""
 
 import contextlib
+import functools
 import json
 import os
 import shutil
 import sys
 import time
-from functools import cached_property
 from importlib.metadata import version as package_version
 from collections.abc import Mapping
 from pathlib import Path
@@ -89,6 +89,13 @@ def _is_subset(context: dg.AssetExecutionContext) -> bool:
 
 
 def _manifest() -> dict:
+    """The parsed manifest, read once per version of the file (the plan, the selection's events and
+    the build record all need it)."""
+    return _read_manifest(Path(MANIFEST_PATH).stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1)
+def _read_manifest(mtime_ns: int) -> dict:
     return json.loads(Path(MANIFEST_PATH).read_text(encoding="utf-8"))
 
 
@@ -195,7 +202,7 @@ class GovreportsDbtCli(DbtCliResource):
     so its version is the installed dbt-core package's), and an in-process dbt adapter (dagster-dbt
     uses it only to fetch column metadata and row counts; we count rows ourselves)."""
 
-    @cached_property
+    @functools.cached_property
     def _cli_version(self) -> Version:
         return Version(package_version("dbt-core"))
 

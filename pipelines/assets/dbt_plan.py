@@ -26,12 +26,18 @@ from pipelines.warehouse import changes
 
 DATE_TAG = "uses_current_date"
 PROJECT_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
+# the folders dbt reads (dbt_project.yml's *-paths) and its top-level configuration; not README.md,
+# examples/ or scripts/, whose edits change nothing dbt builds
+DBT_FOLDERS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
+DBT_CONFIG = ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml")
 
 
 def project_files(dbt_dir: Path) -> list[Path]:
-    """The files whose content decides what dbt builds (not target/, logs/)."""
-    return sorted(p for p in dbt_dir.rglob("*") if p.suffix in PROJECT_SUFFIXES and p.is_file()
-                  and "target" not in p.relative_to(dbt_dir).parts and "logs" not in p.relative_to(dbt_dir).parts)
+    """The files whose content decides what dbt builds."""
+    files = [dbt_dir / name for name in DBT_CONFIG if (dbt_dir / name).is_file()]
+    for folder in DBT_FOLDERS:
+        files += [p for p in (dbt_dir / folder).rglob("*") if p.suffix in PROJECT_SUFFIXES and p.is_file()]
+    return sorted(files)
 
 
 def project_fingerprint(dbt_dir: Path) -> str:

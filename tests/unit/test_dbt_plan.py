@@ -124,3 +124,10 @@ def test_the_project_fingerprint_follows_the_files(tmp_path):
     before = project_fingerprint(tmp_path)
     (tmp_path / "models" / "a.sql").write_text("select 2")
     assert project_fingerprint(tmp_path) != before
+    before = project_fingerprint(tmp_path)
+    (tmp_path / "README.md").write_text("prose")                  # not read by dbt: no rebuild
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples" / "q.sql").write_text("select 3")
+    assert project_fingerprint(tmp_path) == before
+    (tmp_path / "models" / "docs.md").write_text("{% docs x %}y{% enddocs %}")   # a docs block is
+    assert project_fingerprint(tmp_path) != before

@@ -63,7 +63,7 @@ faults: install compiled
 # PORT=8080 make dev / PORT=8600 make dashboard: another port on 127.0.0.1
 dev: PORT ?= 3000
 dev: install compiled
-	$(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1 -p $(PORT)
+	$(BIN)/dg dev -h 127.0.0.1 -p $(PORT)
 
 dashboard: PORT ?= 8501
 dashboard: install

@@ -68,19 +68,39 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.preflight import SettingsInvalid
     from pipelines.runner import RunActive, RunFailed, run_pipeline
     from pipelines.summary import print_summary
 
     try:
         result = run_pipeline(Path(args.sources))
-    except RunActive as exc:       # refused before anything was written
+    except (RunActive, SettingsInvalid) as exc:       # refused before anything was written
         error(str(exc))
         return 2
     except RunFailed as exc:
         error(str(exc))
         return 1
     print_summary(run_id=result.run_id)
-    print(f"run {result.run_id} succeeded; log: {_log_of(result.run_id)}")
+    return _report_sources(result.run_id)
+
+
+def _report_sources(run_id: str) -> int:
+    """The sources this run could not crawl; exit 1 when not one source was reached."""
+    from pipelines.crawl.report import FAILED_STATUSES, every_source_failed
+    from pipelines.runlog import logs_dir, read_record
+    from pipelines.summary import print_sources_not_ok
+
+    record = read_record(logs_dir())
+    sources = record.crawl_sources if record is not None and record.run_id == run_id else {}
+    not_ok = print_sources_not_ok(sources)
+    if every_source_failed(sources):
+        statuses = ", ".join(sorted({s["status"] for s in not_ok.values()}))
+        error(f"run {run_id}: no source could be crawled ({len(sources)} sources: {statuses}); "
+              f"details in {_log_of(run_id)}")
+        return 1
+    failed = sum(s["status"] in FAILED_STATUSES for s in not_ok.values())
+    print(f"run {run_id} succeeded" + (f", {failed} of {len(sources)} sources failed" if failed else "")
+          + f"; log: {_log_of(run_id)}")
     return 0
 
 
@@ -122,10 +142,11 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
     from pipelines.crawl import check_sources
     from pipelines.sources.registry import load_registry
 
-    from pipelines.assets.settings import DEFAULT_SOURCES
+    from pipelines.assets.settings import PipelineSettings
 
-    registry = load_registry(Path(args.sources or DEFAULT_SOURCES))
-    table = Table(title=f"sources in {args.sources or DEFAULT_SOURCES}")
+    path = Path(args.sources) if args.sources else PipelineSettings().sources_path()
+    registry = load_registry(path)
+    table = Table(title=f"sources in {path}")
     for col in ("source", "status", "reason"):
         table.add_column(col)
     for status in check_sources(registry):
@@ -222,13 +243,46 @@ FULL_BUILD_HELP = ("build every dbt model, not only those downstream of the raw 
                    "(the same as GOVREPORTS_FULL_BUILD=1)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="govreports", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+EXAMPLES = {
+    "parse": ["govreports parse report.pdf", "govreports parse reports/ --json > parsed.jsonl",
+              "govreports parse page.html --division 320800 --year 2022"],
+    "run": ["govreports run --sources pipelines/sources/zhejiang.yaml",
+            "GOVREPORTS_DUCKDB=/srv/gov/warehouse.duckdb govreports run --sources my_sources.yaml --full-build"],
+    "demo": ["govreports demo", "govreports demo --seed 3"],
+    "check": ["govreports sources check", "govreports sources check --sources my_sources.yaml"],
+    "query": ['govreports query "SELECT * FROM marts.dim_agency LIMIT 5"',
+              'govreports query "SELECT * FROM marts.fct_disclosure_metric" --format csv --bom -o metrics.csv',
+              'govreports query "FROM marts.fct_report" --format parquet -o reports.parquet'],
+    "export": ["govreports export out/", "govreports export --format csv --bom out_csv/"],
+    "verify": ["govreports archive verify", "govreports archive verify --archive /srv/gov/archive"],
+    "status": ["govreports status", "govreports status --db /srv/gov/warehouse.duckdb"],
+}
+
+
+def _formatter(argv: list[str] | None) -> type[argparse.HelpFormatter]:
+    """rich-argparse's colours for --help only: every other invocation stays free of rich's import."""
+    argv = sys.argv[1:] if argv is None else argv
+    if "-h" in argv or "--help" in argv:
+        from rich_argparse import RawDescriptionRichHelpFormatter
+
+        return RawDescriptionRichHelpFormatter
+    return argparse.RawDescriptionHelpFormatter
+
+
+def _examples(name: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in EXAMPLES[name])
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    formatter = _formatter(argv)
+    parser = argparse.ArgumentParser(prog="govreports", description=__doc__, formatter_class=formatter)
     parser.add_argument("--version", action="version", version=f"govreports {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("parse", help="parse local documents and print what they say")
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        return sub.add_parser(name, formatter_class=formatter, epilog=_examples(name), **kwargs)
+
+    p = command("parse", help="parse local documents and print what they say")
     p.add_argument("paths", nargs="+", help="files or folders (HTML, TXT, PDF, DOCX)")
     p.add_argument("--json", action="store_true", help="one JSON object per document, one per line")
     p.add_argument("--agency", help="the agency, when the document does not name it")
@@ -238,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "portal): resolves names printed without their place (洪泽区人民政府, 市科委)")
     p.set_defaults(func=cmd_parse)
 
-    p = sub.add_parser("run", help="crawl, parse and build the warehouse for a registry",
+    p = command("run", help="crawl, parse and build the warehouse for a registry",
                        description="Crawl, parse and build the warehouse for a registry. The run's log "
                                    "goes to logs/<run_id>.log beside the warehouse (GOVREPORTS_LOGS "
                                    "overrides); a failed run ends with one line naming what failed.")
@@ -246,18 +300,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full-build", action="store_true", help=FULL_BUILD_HELP)
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("demo", help="run the whole pipeline against the embedded demo site on 127.0.0.1")
+    p = command("demo", help="run the whole pipeline against the embedded demo site on 127.0.0.1")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--full-build", action="store_true", help=FULL_BUILD_HELP)
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("sources", help="registry tools")
+    p = sub.add_parser("sources", help="registry tools", formatter_class=formatter)
     ssub = p.add_subparsers(dest="sources_command", required=True)
-    c = ssub.add_parser("check", help="reachable / blocked / robots-disallowed / no reports found, per source")
-    c.add_argument("--sources", help="registry YAML (default: the Zhejiang registry)")
+    c = ssub.add_parser("check", formatter_class=formatter, epilog=_examples("check"), help="reachable / blocked / robots-disallowed / no reports found, per source")
+    c.add_argument("--sources", help="registry YAML (default: the one `govreports run` would use: "
+                                     "GOVREPORTS_SOURCES, else the warehouse's last, else the Zhejiang registry)")
     c.set_defaults(func=cmd_sources_check)
 
-    p = sub.add_parser("query", help="run read-only SQL on the warehouse",
+    p = command("query", help="run read-only SQL on the warehouse",
                        description="Run read-only SQL on the warehouse and print the rows. The SQL can only "
                                    "read: no writes, no files (COPY TO, read_csv, ATTACH), no extensions, no "
                                    "settings. While a run writes the warehouse it says so and exits 2.")
@@ -272,7 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="DuckDB file (default: GOVREPORTS_DUCKDB or data/warehouse.duckdb)")
     p.set_defaults(func=cmd_query)
 
-    p = sub.add_parser("export", help="write every mart as Parquet or CSV files, with a data dictionary",
+    p = command("export", help="write every mart as Parquet or CSV files, with a data dictionary",
                        description="Write every mart as a Parquet or CSV file into DIR, with DATA_DICTIONARY.md "
                                    "and data_dictionary.json (each mart's meaning, rows and columns).")
     p.add_argument("dir")
@@ -281,14 +336,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="DuckDB file (default: GOVREPORTS_DUCKDB or data/warehouse.duckdb)")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("archive", help="archive tools")
+    p = sub.add_parser("archive", help="archive tools", formatter_class=formatter)
     asub = p.add_subparsers(dest="archive_command", required=True)
-    a = asub.add_parser("verify", help="re-hash every archived blob: ok / missing / corrupt (damaged ones are "
+    a = asub.add_parser("verify", formatter_class=formatter, epilog=_examples("verify"), help="re-hash every archived blob: ok / missing / corrupt (damaged ones are "
                                        "re-fetched by the next crawl); exit 1 when any is damaged")
     a.add_argument("--archive", help="archive folder (default: GOVREPORTS_ARCHIVE or data/archive)")
     a.set_defaults(func=cmd_archive_verify)
 
-    p = sub.add_parser("status", help="summarise the last run: sources, new reports, failures, quality",
+    p = command("status", help="summarise the last run: sources, new reports, failures, quality",
                        description="Summarise the last run: whether it failed and why, each source's "
                                    "crawl status, new documents, quality issues. Exit 2 when there is "
                                    "neither a run record nor a warehouse yet.")
@@ -298,7 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     if sys.stderr.isatty():
         os.environ.setdefault("GOVREPORTS_PROGRESS", "1")
     if getattr(args, "full_build", False):

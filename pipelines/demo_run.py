@@ -15,6 +15,23 @@ DEMO_DIR = Path(os.environ.get("GOVREPORTS_DEMO_DIR") or PROJECT_ROOT / "data" /
 DEMO_PORT_BASE = int(os.environ.get("GOVREPORTS_DEMO_PORT_BASE", "18730"))
 
 
+def _hosts(urls) -> str:
+    """`http://127.0.0.1:18081–18094` for a run of ports on one host (the demo's 14 sites)."""
+    from urllib.parse import urlsplit
+
+    by_host: dict[str, list[int]] = {}
+    for url in urls:
+        parts = urlsplit(url)
+        by_host.setdefault(f"{parts.scheme}://{parts.hostname}", []).append(parts.port or 80)
+    out = []
+    for host, ports in sorted(by_host.items()):
+        ports.sort()
+        contiguous = ports == list(range(ports[0], ports[0] + len(ports)))
+        span = f"{ports[0]}–{ports[-1]}" if contiguous and len(ports) > 1 else ",".join(map(str, ports))
+        out.append(f"{host}:{span}")
+    return "; ".join(out)
+
+
 def run_demo(seed: int = 0, *, console: Console | None = None) -> Path:
     from pipelines.demo.cache import cached_corpus
     from pipelines.demo.server import DemoServer
@@ -28,7 +45,8 @@ def run_demo(seed: int = 0, *, console: Console | None = None) -> Path:
     with DemoServer(corpus, port_base=DEMO_PORT_BASE) as server:
         server.write_registry(registry)
         console.print(f"demo site: {len(corpus.reports)} reports on {len(server.base_urls)} hosts "
-                      f"({', '.join(sorted(server.base_urls.values()))})")
+                      f"({_hosts(server.base_urls.values())}); registry {registry}", markup=False,
+                      highlight=False, soft_wrap=True)
         # a failed run raises RunFailed (one line, said by the CLI) after stopping the demo site
         # cmd_demo took the run lock and refused a live Dagster run before the site started
         result = run_pipeline(registry, dagster_checked=True)

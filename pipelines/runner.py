@@ -135,11 +135,17 @@ def _summary(record: RunRecord) -> str:
 def run_pipeline(sources_file: Path, *, archive_dir: Path | None = None, duckdb_path: Path | None = None,
                  ephemeral: bool = False, dagster_checked: bool = False) -> dg.ExecuteInProcessResult:
     """Materialise every asset for one registry; raises RunFailed when a step or a blocking check
-    fails, RunActive (before anything is written) when another run of this warehouse is active.
+    fails, SettingsInvalid (pipelines/preflight.py) when the registry or a path cannot be used and
+    RunActive when another run of this warehouse is active (both before anything is written).
     `dagster_checked`: the caller holds the run lock and has already refused a live Dagster run
     (`govreports demo`: opening the instance once more costs ~0.4 s)."""
+    from pipelines.assets.settings import DEFAULT_ARCHIVE
+    from pipelines.preflight import check_settings
+
     run_id = str(uuid.uuid4())
     warehouse = Path(duckdb_path).resolve() if duckdb_path else warehouse_path().resolve()
+    archive = Path(archive_dir or os.environ.get("GOVREPORTS_ARCHIVE") or DEFAULT_ARCHIVE)
+    check_settings(Path(sources_file), archive, warehouse)   # SettingsInvalid: nothing written, no run
     runlock.acquire(warehouse, run_id)
     try:
         if not ephemeral and not dagster_checked:
@@ -203,8 +209,21 @@ def _run_locked(run_id: str, warehouse: Path, sources_file: Path, archive_dir: P
         record.summary = _summary(record)
     write_record(record, directory)
     if record.failed:
+        _notify(record, warehouse)
         raise RunFailed(record, result)
     return result
+
+
+def _notify(record: RunRecord, warehouse: Path) -> None:
+    """The failure notice (pipelines/alerts.py); a notice that cannot be written is logged, not raised."""
+    from pipelines.alerts import notify_run_failure
+
+    try:
+        notify_run_failure(record.run_id, job="nightly_refresh", summary=record.summary,
+                           failed_steps=[s["step"] for s in record.failed_steps], log_path=record.log_path,
+                           warehouse=warehouse, launched_by="cli")
+    except OSError:
+        logging.getLogger("govreports.alerts").exception("could not write the run-failure notice")
 
 
 @contextlib.contextmanager

@@ -66,6 +66,20 @@ def print_summary(duckdb_path: Path | None = None, console: Console | None = Non
     return results
 
 
+def print_sources_not_ok(sources: dict, console: Console | None = None) -> dict[str, dict]:
+    """The sources of the run whose crawl was not clean (from its run record), one row each."""
+    from pipelines.crawl.report import sources_not_ok
+
+    not_ok = sources_not_ok(sources)
+    if not_ok:
+        table = Table("source", "status", "reason", title=f"Sources not crawled cleanly ({len(not_ok)} of {len(sources)})",
+                      title_justify="left")
+        for sid, s in not_ok.items():
+            table.add_row(sid, s["status"] or "", s["reason"] or "")
+        (console or Console()).print(table)
+    return not_ok
+
+
 def _cell(value) -> str:
     if value is None:
         return ""

@@ -23,6 +23,7 @@ from packaging.version import Version
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 
 
+from .conventions import NIGHTLY_FRESHNESS, OWNERS, describe_dbt_test, layer_of
 from .dbt_manifest import DBT_DIR, ensure_manifest, target_dir
 from .dbt_plan import BuildPlan, dated_fingerprints, plan_build, project_fingerprint
 from .settings import PipelineSettings
@@ -31,7 +32,9 @@ dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR, target_path=
 
 
 class GovreportsDbtTranslator(DagsterDbtTranslator):
-    """Models are keyed by their schema (`marts/fct_report`) so that names say which layer they are in."""
+    """Models are keyed and grouped by their schema (`marts/fct_report` in group `marts`) so that names
+    say which layer they are in; every model has the project's owners, the marts a freshness policy,
+    every test a description (pipelines/assets/conventions.py)."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] in {"model", "seed", "snapshot"}:
@@ -40,7 +43,23 @@ class GovreportsDbtTranslator(DagsterDbtTranslator):
         return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        return "warehouse"
+        return layer_of(dbt_resource_props)
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return OWNERS
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if spec.group_name == "marts":
+            spec = spec.replace_attributes(freshness_policy=NIGHTLY_FRESHNESS)
+        return spec
+
+    def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project: DbtProject | None) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=describe_dbt_test(manifest["nodes"][unique_id]))
 
 
 # dbt's own JSON artifacts of a build (~0.4 s to write) are read by nobody: its events stream to
@@ -54,7 +73,7 @@ TRANSLATOR = GovreportsDbtTranslator(settings=DagsterDbtTranslatorSettings(enabl
 
 @dbt_assets(manifest=MANIFEST_PATH, project=dbt_project, dagster_dbt_translator=TRANSLATOR, pool="warehouse")
 def govreports_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: PipelineSettings):
-    with settings.run_lock(context.run_id):
+    with settings.run_lock(context.run.run_id):
         yield from _govreports_dbt_models(context, dbt, settings)
 
 
@@ -65,20 +84,52 @@ def _govreports_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResourc
     if plan is not None:
         context.log.info(f"dbt: {plan.reason}")
         if plan.is_empty:
-            _record(settings, plan, context.run_id)
+            _record(settings, plan, context.run.run_id)
+            yield from _UnchangedMarts(context, set(), plan).rest()
             return
     # dbt holds the only write lock while it runs, so row counts are read once it has finished.
     events = _build(context, dbt, settings, plan)
     outputs = {tuple(context.asset_key_for_output(e.output_name).path) for e in events if isinstance(e, dg.Output)}
     counts = _row_counts(settings, outputs)
+    unchanged = _UnchangedMarts(context, outputs, plan)
     for event in events:
         if isinstance(event, dg.Output):
             key = tuple(context.asset_key_for_output(event.output_name).path)
+            yield from unchanged.upstream_of(key)      # Dagster wants every asset after its parents
             if key in counts:
                 event = event.with_metadata({**event.metadata, "dagster/row_count": counts[key]})
         yield event
+    yield from unchanged.rest()
     if plan is not None:
-        _record(settings, plan, context.run_id)
+        _record(settings, plan, context.run.run_id)
+
+
+class _UnchangedMarts:
+    """The marts this night did not rebuild because nothing upstream of them changed: reported as
+    current (rebuilt: false, and why), so that their freshness policy flags a night that did not run,
+    not a night with nothing new. None when the UI chose a subset (dagster-dbt builds exactly that)."""
+
+    def __init__(self, context: dg.AssetExecutionContext, built: set[tuple[str, ...]], plan: BuildPlan | None):
+        self.context, self.plan = context, plan
+        self.deps = context.assets_def.asset_deps
+        self.pending = {k for k in context.selected_asset_keys
+                        if k.path[0] == "marts" and tuple(k.path) not in built} if plan is not None else set()
+
+    def upstream_of(self, key: tuple[str, ...]):
+        for parent in sorted(self.deps.get(dg.AssetKey(list(key)), ()), key=lambda k: k.path):
+            yield from self._emit(parent)
+
+    def _emit(self, asset_key: dg.AssetKey):
+        if asset_key not in self.pending:
+            return
+        self.pending.discard(asset_key)
+        yield from self.upstream_of(tuple(asset_key.path))
+        yield dg.Output(None, output_name=self.context.assets_def.get_output_name_for_asset_key(asset_key),
+                        metadata={"rebuilt": False, "unchanged_because": self.plan.reason})
+
+    def rest(self):
+        for asset_key in sorted(self.pending, key=lambda k: k.path):
+            yield from self._emit(asset_key)
 
 
 def _is_subset(context: dg.AssetExecutionContext) -> bool:

@@ -12,18 +12,19 @@ from pipelines.warehouse.db import connect, fetch_dicts
 from pipelines.warehouse.writer import replace_table
 
 from .parsing import parse_pending
+from .conventions import OWNERS
 from .settings import PipelineSettings
 
 PARSE_SPECS = [
-    dg.AssetSpec(["raw", "parsed_reports"], deps=[["raw", "documents"]], description="One row per parsed document: status, title, agency, year, era.", kinds={"duckdb"}),
-    dg.AssetSpec(["raw", "parsed_metrics"], deps=[["raw", "documents"]], description="Metric values per document (value, value_raw, semantic).", kinds={"duckdb"}),
-    dg.AssetSpec(["raw", "parsed_rejects"], deps=[["raw", "documents"]], description="Metric rows kept out of parsed_metrics (unknown code, repeated code) with the reason; shown as quality issues.", kinds={"duckdb"}),
-    dg.AssetSpec(["raw", "parsed_checks"], deps=[["raw", "documents"]], description="In-report validation checks (V1–V4) per document.", kinds={"duckdb"}),
-    dg.AssetSpec(["raw", "metric_catalog"], description="The metric catalog the parser maps labels with (the spec's metrics.csv).", kinds={"duckdb"}),
+    dg.AssetSpec(["raw", "parsed_reports"], deps=[["raw", "documents"]], description="One row per parsed document: status, title, agency, year, era.", kinds={"duckdb"}, owners=OWNERS),
+    dg.AssetSpec(["raw", "parsed_metrics"], deps=[["raw", "documents"]], description="Metric values per document (value, value_raw, semantic).", kinds={"duckdb"}, owners=OWNERS),
+    dg.AssetSpec(["raw", "parsed_rejects"], deps=[["raw", "documents"]], description="Metric rows kept out of parsed_metrics (unknown code, repeated code) with the reason; shown as quality issues.", kinds={"duckdb"}, owners=OWNERS),
+    dg.AssetSpec(["raw", "parsed_checks"], deps=[["raw", "documents"]], description="In-report validation checks (V1–V4) per document.", kinds={"duckdb"}, owners=OWNERS),
+    dg.AssetSpec(["raw", "metric_catalog"], description="The metric catalog the parser maps labels with (the spec's metrics.csv).", kinds={"duckdb"}, owners=OWNERS),
 ]
 
 
-@dg.multi_asset(specs=PARSE_SPECS, group_name="parse", pool="warehouse")
+@dg.multi_asset(specs=PARSE_SPECS, group_name="raw", pool="warehouse")
 def parsed_documents(context: dg.AssetExecutionContext, settings: PipelineSettings):
     with settings.run_lock(context.run_id):
         yield from _parsed_documents(context, settings)

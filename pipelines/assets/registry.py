@@ -4,10 +4,12 @@ import json
 
 import dagster as dg
 
-from pipelines.sources.registry import Registry, load_registry
+from pipelines.preflight import SettingsInvalid, describe_registry, record_registry
+from pipelines.sources.registry import Registry
 from pipelines.warehouse.db import connect
 from pipelines.warehouse.writer import replace_table
 
+from .conventions import OWNERS
 from .settings import PipelineSettings
 
 
@@ -48,10 +50,10 @@ def source_rows(registry: Registry) -> list[dict]:
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(["raw", "agencies"], description="Agencies covered by the registry (catalog rows).", kinds={"duckdb"}),
-        dg.AssetSpec(["raw", "sources"], description="Crawl sources of the registry.", kinds={"duckdb"}),
+        dg.AssetSpec(["raw", "agencies"], description="Agencies covered by the registry (catalog rows).", kinds={"duckdb"}, owners=OWNERS),
+        dg.AssetSpec(["raw", "sources"], description="Crawl sources of the registry.", kinds={"duckdb"}, owners=OWNERS),
     ],
-    group_name="registry",
+    group_name="raw",
     pool="warehouse",
 )
 def registry_tables(context: dg.AssetExecutionContext, settings: PipelineSettings):
@@ -60,11 +62,16 @@ def registry_tables(context: dg.AssetExecutionContext, settings: PipelineSetting
 
 
 def _registry_tables(context: dg.AssetExecutionContext, settings: PipelineSettings):
-    registry = load_registry(settings.sources_path())
+    try:
+        registry = settings.check()
+    except SettingsInvalid as exc:   # one line in the UI, not a stack trace
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
     agencies = agency_rows(registry)
     with connect(settings.warehouse_path()) as con:
         n_agencies = replace_table(con, "agencies", agencies)
         n_sources = replace_table(con, "sources", source_rows(registry))
-    meta = {"registry": str(settings.sources_path())}
+    # the next run of this warehouse without GOVREPORTS_SOURCES uses the same registry
+    record_registry(settings.warehouse_path(), settings.sources_path())
+    meta = {"registry": str(settings.sources_path()), "registry_hosts": describe_registry(registry)}
     yield dg.MaterializeResult(asset_key=["raw", "agencies"], metadata={**meta, "dagster/row_count": n_agencies})
     yield dg.MaterializeResult(asset_key=["raw", "sources"], metadata={**meta, "dagster/row_count": n_sources})

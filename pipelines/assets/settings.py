@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines import runlock
+from pipelines.preflight import RegistryChoice, check_settings, choose_registry
 from pipelines.warehouse.db import PROJECT_ROOT, warehouse_path
 
 DEFAULT_SOURCES = PROJECT_ROOT / "pipelines" / "sources" / "zhejiang.yaml"
@@ -17,7 +18,9 @@ DEFAULT_ARCHIVE = PROJECT_ROOT / "data" / "archive"
 class PipelineSettings(dg.ConfigurableResource):
     """Environment variables set the defaults so that the CLI, `make dev` and the schedule agree.
 
-    GOVREPORTS_SOURCES  registry YAML (default: the real Zhejiang registry)
+    GOVREPORTS_SOURCES  registry YAML (default: the one this warehouse was last built with, so that
+                        `make dev` after `make demo` refreshes the demo; the real Zhejiang registry
+                        for a new warehouse; pipelines/preflight.py)
     GOVREPORTS_ARCHIVE  content-addressed archive of fetched bytes (default data/archive)
     GOVREPORTS_DUCKDB   the warehouse file (default data/warehouse.duckdb)
     GOVREPORTS_FULL_BUILD=1  build every dbt model, not only what changed (pipelines/assets/dbt_plan.py)
@@ -32,7 +35,15 @@ class PipelineSettings(dg.ConfigurableResource):
         return self.full_build or os.environ.get("GOVREPORTS_FULL_BUILD", "") not in {"", "0"}
 
     def sources_path(self) -> Path:
-        return Path(self.sources_file or os.environ.get("GOVREPORTS_SOURCES") or DEFAULT_SOURCES)
+        return self.registry_choice().path
+
+    def registry_choice(self) -> RegistryChoice:
+        return choose_registry(self.sources_file or os.environ.get("GOVREPORTS_SOURCES"),
+                               self.warehouse_path(), DEFAULT_SOURCES)
+
+    def check(self):
+        """The loaded registry, or SettingsInvalid (one line) when it or a path cannot be used."""
+        return check_settings(self.sources_path(), self.archive_path(), self.warehouse_path())
 
     def archive_path(self) -> Path:
         return Path(self.archive_dir or os.environ.get("GOVREPORTS_ARCHIVE") or DEFAULT_ARCHIVE)
@@ -50,8 +61,23 @@ class PipelineSettings(dg.ConfigurableResource):
         try:
             runlock.acquire(warehouse, run_id)
         except runlock.RunActive as exc:
-            raise dg.Failure(description=str(exc)) from None
+            raise dg.Failure(description=str(exc), allow_retries=False) from None
         try:
             yield
         finally:
             runlock.release(warehouse)
+
+
+def describe_settings(settings: PipelineSettings | None = None) -> str:
+    """What the Dagster UI shows about a checkout: which registry (and its hosts), warehouse and archive
+    a run would use, or why they cannot be used."""
+    settings = settings or PipelineSettings()
+    from pipelines.preflight import SettingsInvalid, describe_registry
+
+    choice = settings.registry_choice()
+    try:
+        hosts = describe_registry(settings.check())
+    except SettingsInvalid as exc:
+        hosts = f"CANNOT RUN: {exc}"
+    return (f"Registry: {choice.path} ({choice.why}; {hosts}). Warehouse: {settings.warehouse_path()}. "
+            f"Archive: {settings.archive_path()}.")

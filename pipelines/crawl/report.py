@@ -3,6 +3,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# A source in one of these states gave us nothing this night (no list page read); `partial` and
+# `no_reports_found` were reached and are reported, but are not failures of the whole source.
+FAILED_STATUSES = frozenset({"blocked", "robots_disallowed", "unreachable", "error"})
+
+
+def sources_not_ok(sources: dict) -> dict[str, dict]:
+    """source_id -> {status, reason} of every source whose crawl was not clean, in id order."""
+    return {sid: {"status": s.get("status"), "reason": s.get("reason")}
+            for sid, s in sorted(sources.items()) if isinstance(s, dict) and s.get("status") != "ok"}
+
+
+def every_source_failed(sources: dict) -> bool:
+    return bool(sources) and all(isinstance(s, dict) and s.get("status") in FAILED_STATUSES
+                                 for s in sources.values())
+
 
 @dataclass
 class SourceReport:

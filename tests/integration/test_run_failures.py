@@ -177,19 +177,61 @@ def test_status_on_an_empty_warehouse_path_says_so_plainly(tmp_path):
 
 
 def test_a_failed_step_is_named_with_its_error(tmp_path):
-    """A warehouse path that is a folder: the first step cannot write its tables, nothing after it runs."""
+    """A warehouse file that is not a database: the first step cannot open it, nothing after it runs."""
     registry = _local_registry(tmp_path, {"r2015.txt": _report(2015)})
-    (tmp_path / "warehouse.duckdb").mkdir()
+    (tmp_path / "warehouse.duckdb").write_bytes(b"not a database, left here by mistake\n" * 200)
     out = _cli(["run", "--sources", str(registry)], tmp_path)
     lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
     assert out.returncode == 1 and len(lines) == 1, out.stderr
     assert "Traceback" not in out.stderr + out.stdout
     line = lines[0]
     assert "failed at step registry_tables (raw/agencies, raw/sources): IOException: IO Error: " in line, line
-    assert "Is a directory (marts not built)" in line
+    assert "not a valid DuckDB database file" in line and "(marts not built)" in line, line
     log = Path(line.rsplit("details in ", 1)[1])
     text = log.read_text(encoding="utf-8")                   # the full error, stack and all, is kept
-    assert "-- step registry_tables --" in text and "Stack Trace:" in text and "Is a directory" in text
+    assert "-- step registry_tables --" in text and "Stack Trace:" in text
+    notices = [json.loads(ln) for ln in (tmp_path / "logs" / "run_failures.jsonl").read_text().splitlines()]
+    assert [(n["run_id"], n["launched_by"], n["failed_steps"]) for n in notices] == \
+        [(log.stem, "cli", ["registry_tables"])]
+    assert notices[0]["summary"] == line.removeprefix("error: ")
+
+
+def _dagster_runs(tmp_path: Path) -> int:
+    import dagster as dg
+
+    home = tmp_path / "dagster_home"
+    if not any(home.iterdir()):
+        return 0
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        return len(instance.get_run_records())
+
+
+@pytest.mark.parametrize("broken", ["missing", "yaml_typo", "unknown_family", "warehouse_folder"])
+def test_unusable_settings_are_refused_before_a_run_is_created(tmp_path, broken):
+    """A registry typo or an unusable path: one line naming it, exit 2, no Dagster run, no run record."""
+    registry = _local_registry(tmp_path, {"r2015.txt": _report(2015)})
+    if broken == "missing":
+        registry = tmp_path / "sourcse.yaml"
+        expected = f"registry {registry} does not exist"
+    elif broken == "yaml_typo":
+        registry.write_text(registry.read_text(encoding="utf-8").replace("sources:", "sources:\n  - id: [", 1),
+                            encoding="utf-8")
+        expected = f"registry {registry}"
+    elif broken == "unknown_family":
+        registry.write_text(registry.read_text(encoding="utf-8").replace("family: local_dir", "family: local_dri"),
+                            encoding="utf-8")
+        expected = "local_dri"
+    else:
+        (tmp_path / "warehouse.duckdb").mkdir()
+        expected = "is a folder"
+    out = _cli(["run", "--sources", str(registry)], tmp_path, timeout=60)
+    lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
+    assert out.returncode == 2 and len(lines) == 1, out.stderr
+    assert "Traceback" not in out.stderr + out.stdout
+    assert expected in lines[0], lines[0]
+    assert _dagster_runs(tmp_path) == 0
+    assert not (tmp_path / "logs" / "last_run.json").exists()
+    assert not (tmp_path / "archive").exists() or not any((tmp_path / "archive").rglob("*.blob"))
 
 
 def _last_build(warehouse: Path) -> tuple[str, str]:
@@ -215,3 +257,49 @@ def test_a_second_night_builds_what_changed_and_full_build_rebuilds_all(tmp_path
     assert _last_build(warehouse) == ("all", "full build requested")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM marts.fct_report").fetchone()[0] == 1
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:        # bound then closed: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _with_dead_source(registry: Path, keep_local: bool = True) -> Path:
+    dead = textwrap.indent(textwrap.dedent(f"""\
+        - id: dead_site
+          family: generic
+          agency: jx_jxj
+          entry_url: http://127.0.0.1:{_closed_port()}/
+          verified: true
+          max_retries: 0
+          timeout_s: 2
+        """), "  ")
+    text = registry.read_text(encoding="utf-8")
+    if not keep_local:
+        text = text.split("  - id: odd_local", 1)[0]
+    registry.write_text(text.rstrip("\n") + "\n" + dead, encoding="utf-8")
+    return registry
+
+
+def test_a_dead_source_is_named_and_a_night_with_no_source_reached_exits_1(tmp_path):
+    registry = _with_dead_source(_local_registry(tmp_path, {"r2015.txt": _report(2015)}))
+    out = _cli(["run", "--sources", str(registry)], tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "Sources not crawled cleanly (1 of 2)" in out.stdout
+    row = next(ln for ln in out.stdout.splitlines() if "dead_site" in ln)
+    assert "unreachable" in row, row
+    assert "1 of 2 sources failed" in out.stdout
+    status = _cli(["status"], tmp_path, timeout=60)
+    assert "sources_were_crawled did not pass" in status.stdout, status.stdout
+    dead_row = next(ln for ln in status.stdout.splitlines() if ln.lstrip("│ ").startswith("dead_site"))
+    assert "unreachable" in dead_row, dead_row
+
+    only_dead = _with_dead_source(tmp_path / "sources.yaml", keep_local=False)
+    out = _cli(["run", "--sources", str(only_dead)], tmp_path)
+    lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
+    assert out.returncode == 1 and len(lines) == 1, out.stderr
+    assert "no source could be crawled (1 sources: unreachable)" in lines[0], lines[0]
+    assert "Traceback" not in out.stdout + out.stderr

@@ -24,6 +24,6 @@ def test_make_targets_take_a_port_on_loopback(target, default, flag):
         out = subprocess.run(["make", "-n", "-C", str(ROOT), target, *args], capture_output=True, text=True,
                              timeout=60, env={"PATH": "/usr/bin:/bin"})
         assert out.returncode == 0, out.stderr
-        return next(line for line in out.stdout.splitlines() if ("dagster dev" in line or "streamlit run" in line))
+        return next(line for line in out.stdout.splitlines() if ("dg dev" in line or "streamlit run" in line))
     assert flag.format(default) in command() and "127.0.0.1" in command()
     assert flag.format("8123") in command("PORT=8123")

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 TOOLS  := $(VENV)/build-tools
 export DAGSTER_HOME := $(CURDIR)
 
-.PHONY: install compiled demo test bench faults dev dashboard docs clean browser
+.PHONY: install compiled demo test bench faults dev dashboard docs clean browser legacy-office
 
 install: $(STAMP) $(TOOLS)/.installed
 
@@ -39,7 +39,7 @@ compiled: install
 demo: install compiled
 	$(BIN)/govreports demo
 
-test: install browser compiled
+test: install browser legacy-office compiled
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 # Debian's Chromium (+ CJK fonts) for the dashboard's browser tests; root on CI. Best effort: when
@@ -48,6 +48,14 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    chromium fonts-noto-cjk >/dev/null ; } || echo "chromium not installed: browser tests will skip"
+
+# Debian's LibreOffice (Writer + Calc, no GUI) converts legacy .doc/.wps/.et attachments to DOCX/HTML;
+# antiword is the text-only fallback. Best effort: without them the legacy-format tests skip and say why.
+legacy-office:
+	@{ command -v soffice >/dev/null 2>&1 && command -v antiword >/dev/null 2>&1 ; } || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-writer-nogui libreoffice-calc-nogui antiword >/dev/null ; } \
+	  || echo "libreoffice/antiword not installed: legacy .doc/.wps/.et tests will skip"
 
 bench: install compiled
 	$(BIN)/python bench/bench_parse.py

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from packaging.version import Version
 
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
@@ -86,6 +87,7 @@ def _govreports_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResourc
         if plan.is_empty:
             _record(settings, plan, context.run.run_id)
             yield from _UnchangedMarts(context, set(), plan).rest()
+            _publish_snapshot(context, settings, rebuilt=False)
             return
     # dbt holds the only write lock while it runs, so row counts are read once it has finished.
     events = _build(context, dbt, settings, plan)
@@ -102,6 +104,24 @@ def _govreports_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResourc
     yield from unchanged.rest()
     if plan is not None:
         _record(settings, plan, context.run.run_id)
+    _publish_snapshot(context, settings, rebuilt=bool(outputs))
+
+
+def _publish_snapshot(context: dg.AssetExecutionContext, settings: PipelineSettings, *, rebuilt: bool) -> None:
+    """The dashboard's copy of the marts (pipelines/dashboard/snapshot.py), replaced atomically once
+    the build has succeeded, so that the dashboard serves the last good data while dbt writes. A
+    snapshot that cannot be written is a warning: the marts themselves are built."""
+    from pipelines.dashboard.snapshot import publish_snapshot, snapshot_for
+
+    warehouse = settings.warehouse_path()
+    if not rebuilt and snapshot_for(warehouse) is not None:
+        return                                   # nothing new, and the snapshot is there already
+    try:
+        path = publish_snapshot(warehouse, archive_dir=settings.archive_path())
+        context.log.info(f"dashboard snapshot: {path}")
+    except (OSError, RuntimeError, duckdb.Error) as exc:
+        context.log.warning(f"dashboard snapshot not written ({type(exc).__name__}: {exc}); "
+                            "the dashboard keeps the previous one")
 
 
 class _UnchangedMarts:

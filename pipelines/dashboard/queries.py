@@ -12,6 +12,7 @@ marts have them: `fct_report.is_late` / `days_late` (the Coverage page's "late")
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -27,6 +28,7 @@ __all__ = [
     "readonly", "filter_options", "year_bounds", "coverage", "summarize_coverage",
     "applications", "applications_by_applicant", "review_litigation", "procurement",
     "quality_issues", "summarize_quality", "APPLICATION_MEASURES", "REVIEW_PROCEEDINGS", "REVIEW_OUTCOMES",
+    "data_as_of",
 ]
 
 
@@ -323,3 +325,30 @@ def quality_issues(filters: Filters = _ALL, path: Path | str | None = None) -> p
             JOIN marts.dim_agency a ON a.agency_id = r.agency_id
             WHERE true {where}
             ORDER BY r.report_year DESC, a.agency_name, q.check_code""", params)
+
+
+# ---------------------------------------------------------------------------------------------
+# Freshness
+
+def data_as_of(path: Path | str | None = None) -> dict:
+    """How fresh the data is: for a snapshot (pipelines/dashboard/snapshot.py) its built_at, the
+    warehouse it came from and whether that file changed since (`stale`); for the warehouse
+    itself, the file's modification time. Times are naive UTC."""
+    path = Path(path) if path else warehouse_path()
+    with readonly(path) as con:
+        meta = "snapshot_meta" in {r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'").fetchall()}
+        row = con.execute("SELECT built_at, source_file, source_mtime, archive_dir FROM marts.snapshot_meta "
+                          "ORDER BY built_at DESC LIMIT 1").fetchone() if meta else None
+    if row is not None:
+        built_at, source_file, source_mtime, archive_dir = row
+        try:
+            now_mtime = dt.datetime.fromtimestamp(Path(source_file).stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
+            stale = source_mtime is not None and now_mtime > source_mtime
+        except OSError:
+            stale = False
+        return {"is_snapshot": True, "as_of": built_at, "source_file": source_file, "archive_dir": archive_dir,
+                "stale": stale, "path": str(path)}
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
+    return {"is_snapshot": False, "as_of": mtime, "source_file": str(path), "archive_dir": None, "stale": False,
+            "path": str(path)}

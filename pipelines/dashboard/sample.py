@@ -38,13 +38,15 @@ DENIED = ("state_secret", "prohibited_by_law", "three_safety_one_stability", "th
           "internal_affairs", "process_info", "enforcement_file", "admin_query")
 UNABLE = ("not_held", "needs_creation", "unclear_after_correction")
 NOT_PROCESSED = ("petition", "repeat", "publication", "excessive", "confirm_reissue")
-CHECKS = ("t3_identity__total", "t3_carry_over_matches_prev", "t4_review_total_sum", "t2_published_le_total")
+CHECKS = ("t3_identity__total", "t3_result_total__natural_person", "t4_sum__review", "v5_carried_over__total")
+ALIASES = {"jx_jxj": ["嘉兴市经信局", "嘉兴市经济和信息化委员会"], "js_jxj": ["嘉善县经信局"],
+           "nb_jxj": ["宁波市经信局", "宁波市经信委"], "jx_fgw": ["嘉兴市发改委"]}
 
 DDL = """
 CREATE SCHEMA IF NOT EXISTS marts;
 CREATE OR REPLACE TABLE marts.dim_agency (agency_id VARCHAR, agency_name VARCHAR, short_name VARCHAR,
     sector VARCHAR, kind VARCHAR, admin_level VARCHAR, division_code VARCHAR, division_name VARCHAR,
-    prefecture_name VARCHAR, province_name VARCHAR);
+    prefecture_name VARCHAR, province_name VARCHAR, aliases VARCHAR[]);
 CREATE OR REPLACE TABLE marts.dim_year (report_year INTEGER, template_era VARCHAR, publication_deadline DATE);
 CREATE OR REPLACE TABLE marts.dim_metric (metric_code VARCHAR, table_code VARCHAR, row_label VARCHAR,
     column_label VARCHAR, unit VARCHAR, eras VARCHAR, comparable_group VARCHAR);
@@ -57,7 +59,10 @@ CREATE OR REPLACE TABLE marts.fct_disclosure_metric (report_id VARCHAR, agency_i
 CREATE OR REPLACE TABLE marts.fct_procurement (agency_id VARCHAR, report_year INTEGER, report_id VARCHAR,
     projects INTEGER, amount_cny DOUBLE, amount_raw VARCHAR, is_plausible BOOLEAN);
 CREATE OR REPLACE TABLE marts.fct_quality_issue (report_id VARCHAR, check_code VARCHAR, status VARCHAR,
-    detail VARCHAR);
+    detail VARCHAR, severity VARCHAR, source VARCHAR);
+CREATE OR REPLACE TABLE marts.mart_comparable_series (report_id VARCHAR, agency_id VARCHAR, report_year INTEGER,
+    comparable_group VARCHAR, measure VARCHAR, metric_code VARCHAR, value DOUBLE, unit VARCHAR, era VARCHAR,
+    caveat VARCHAR);
 CREATE OR REPLACE TABLE marts.agency_year_coverage (agency_id VARCHAR, report_year INTEGER, status VARCHAR);
 """
 
@@ -77,9 +82,9 @@ def build_sample_warehouse(path: Path | str, seed: int = 0) -> Path:
     rng = random.Random(seed)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    agencies, years, reports, metrics, procurement, issues, coverage = [], [], [], [], [], [], []
+    agencies, years, reports, metrics, procurement, issues, coverage, series = [], [], [], [], [], [], [], []
     for a in AGENCIES:
-        agencies.append((*a[:8], a[8], "浙江省"))
+        agencies.append((*a[:8], a[8], "浙江省", ALIASES.get(a[0], [])))
     for y in YEARS:
         years.append((y, _era(y), dt.date(y + 1, 3, 31)))
     for aid, name, _short, _sector, kind, _lvl, _code, _div, _pref in AGENCIES:
@@ -143,11 +148,17 @@ def build_sample_warehouse(path: Path | str, seed: int = 0) -> Path:
                 n_metrics = len(m)
                 for check in CHECKS:
                     roll = rng.random()
+                    source = "warehouse" if check.startswith("v") else "parser"
                     if roll < 0.15:
-                        issues.append((rid, check, "fail", f"{rng.randint(1, 9)}+{rng.randint(0, 9)} != {rng.randint(0, 9)}"))
+                        issues.append((rid, check, "fail", f"{rng.randint(1, 9)}+{rng.randint(0, 9)} != {rng.randint(0, 9)}",
+                                       "error", source))
                         n_failed += 1
                     elif roll < 0.2:
-                        issues.append((rid, check, "not_assessable", "all cells blank"))
+                        issues.append((rid, check, "not_assessable", "all cells blank", "info", source))
+                code = "t2_license_decisions"
+                v = rng.randint(0, 200)
+                metrics.append((rid, aid, y, code, float(v), str(v), "numeric" if v else "zero"))
+                series.append((rid, aid, y, "license_decisions", "count", code, float(v), "count", era, None))
             reports.append((rid, aid, y, f"{name}{y}年政府信息公开工作年度报告", url, published, era,
                             "html" if parse_status == "parsed" else "pdf", parse_status, n_metrics, n_failed,
                             hashlib.sha256(url.encode()).hexdigest(), deadline, days_late, late))
@@ -156,7 +167,8 @@ def build_sample_warehouse(path: Path | str, seed: int = 0) -> Path:
         con.execute(DDL)
         for table, rows in (("dim_agency", agencies), ("dim_year", years), ("fct_report", reports),
                             ("fct_disclosure_metric", metrics), ("fct_procurement", procurement),
-                            ("fct_quality_issue", issues), ("agency_year_coverage", coverage)):
+                            ("fct_quality_issue", issues), ("agency_year_coverage", coverage),
+                            ("mart_comparable_series", series)):
             if rows:   # through Arrow: fast, and None stays NULL
                 con.register("rows_view", pa.table({f"c{i}": list(col) for i, col in enumerate(zip(*rows))}))
                 con.execute(f"INSERT INTO marts.{table} SELECT * FROM rows_view")

@@ -360,8 +360,9 @@ def _office_doc(rep: DemoReport, layout: str, seed: int) -> tuple[str, bytes]:
     if layout == "pdf":
         return "pdf", render_office.render_pdf(rep._blocks, title=rep.title, author=rep.agency_as_printed)
     if layout == "pdf_image":
-        return "pdf", render_office.render_image_pdf(int(_h(seed, rep.agency_id, rep.report_year)[:8], 16),
-                                                     title=rep.title)
+        sig = rep._blocks[-2][1] if "signature" in rep.flags else None   # the signer's line (_blocks)
+        return "pdf", render_office.render_scanned_pdf(rep._blocks, int(_h(seed, rep.agency_id, rep.report_year)[:8], 16),
+                                                       title=rep.title, author=rep.agency_as_printed, signature=sig)
     if layout == "docx":
         return "docx", render_office.render_docx(rep._blocks, title=rep.title, author=rep.agency_as_printed)
     if layout == "doc":

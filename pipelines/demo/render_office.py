@@ -194,3 +194,98 @@ def render_legacy_doc(seed: int, title: str) -> bytes:
     body += title.encode("utf-16-le")
     body += bytes(rng.randrange(256) for _ in range(4096))
     return bytes(body)
+
+
+SCAN_DPI = 200
+
+
+def render_scanned_pdf(blocks: list, seed: int, *, title: str, author: str = "", signature: str | None = None,
+                       dpi: int = SCAN_DPI) -> bytes:
+    """A scanned report whose content is the real report (issue 13): the text PDF of ``blocks`` is
+    rasterised (pypdfium2, a system CJK font stands in for STSong-Light), then each page is given a
+    scanner's look — a slight rotation (±0.2–1.0°), paper grey and sensor noise, a little blur, JPEG
+    compression — and a red round seal is stamped over the signature (``signature``: the signer's
+    line, found on the last page). One JPEG per page, no text layer; the truth is the report's own."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageFilter
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    rng = random.Random(seed)
+    text_pdf = render_pdf(blocks, title=title, author=author)
+    src = pdfium.PdfDocument(text_pdf)
+    scale = dpi / 72
+    stamp_at = _signature_box(src, signature, scale) if signature else None
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    c.setTitle(title)
+    n = len(src)
+    for i in range(n):
+        img = src[i].render(scale=scale).to_pil().convert("RGB")
+        if i == n - 1 and stamp_at is not None:
+            img = _stamp(img, stamp_at, rng)
+        img = img.rotate(rng.uniform(0.2, 1.0) * rng.choice((-1, 1)), resample=Image.BICUBIC,
+                         fillcolor=(255, 255, 255), expand=False)
+        img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.6)))
+        arr = np.asarray(img).astype(np.int16)
+        nrng = np.random.default_rng(seed + i)
+        arr = arr - rng.randint(6, 16) + nrng.normal(0, rng.uniform(5, 9), arr.shape[:2])[..., None]
+        img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+        jpg = io.BytesIO()
+        img.save(jpg, format="JPEG", quality=rng.randint(60, 78))
+        c.drawImage(ImageReader(io.BytesIO(jpg.getvalue())), 0, 0, width=A4[0], height=A4[1])
+        c.showPage()
+    src.close()
+    c.save()
+    return buf.getvalue()
+
+
+def _signature_box(src, signature: str, scale: float):
+    """Pixel centre of the signer's line on the last page, or None."""
+    page = src[len(src) - 1]
+    tp = page.get_textpage()
+    try:
+        searcher = tp.search(signature)
+        hit = searcher.get_next()
+        if not hit:
+            return None
+        index, count = hit
+        boxes = [tp.get_charbox(k) for k in range(index, index + count)]
+    finally:
+        tp.close()
+    height = page.get_height()
+    x0 = min(b[0] for b in boxes)
+    x1 = max(b[2] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    y1 = max(b[3] for b in boxes)
+    return ((x0 + x1) / 2 * scale, (height - (y0 + y1) / 2) * scale)
+
+
+def _stamp(img, centre, rng):
+    """A red official seal (ring, star, arc of dashes) half-transparent over the signature."""
+    from PIL import Image, ImageDraw
+
+    cx, cy = centre
+    cx += rng.uniform(-40, 40)
+    cy += rng.uniform(-20, 30)
+    r = rng.uniform(95, 120)
+    layer = Image.new("L", img.size, 0)
+    d = ImageDraw.Draw(layer)
+    d.ellipse([cx - r, cy - r, cx + r, cy + r], outline=255, width=int(r / 14))
+    import math
+
+    pts = []
+    for k in range(10):
+        a = -math.pi / 2 + k * math.pi / 5
+        rr = r * (0.32 if k % 2 == 0 else 0.13)
+        pts.append((cx + rr * math.cos(a), cy + rr * math.sin(a)))
+    d.polygon(pts, fill=255)
+    for k in range(14):  # the agency's name around the ring, as dashes
+        a = math.pi * (0.85 + k * 1.3 / 13)
+        d.rectangle([cx + 0.72 * r * math.cos(a) - 7, cy + 0.72 * r * math.sin(a) - 7,
+                     cx + 0.72 * r * math.cos(a) + 7, cy + 0.72 * r * math.sin(a) + 7], fill=255)
+    alpha = layer.point(lambda v: int(v * rng.uniform(0.55, 0.7)))
+    red = Image.new("RGB", img.size, (205, 30, 40))
+    return Image.composite(red, img, alpha)

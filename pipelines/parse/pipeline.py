@@ -16,12 +16,14 @@ from .meta import (agency_from_body, agency_from_signature, agency_from_title, f
 from .model import Document
 from .narrative import narrative_metrics
 from .pre2019 import match_pre2019
+from .readers.legacy import SHEET_KINDS, TEXT_KINDS, convert_legacy
 from .sniff import sniff
 from .tables import T2_ROWS, T3_OTHER_SUBROWS, Result, match_tables
 from . import tolerant
 
 PARSER_VERSION: Final = "1.1.0"
 
+LEGACY_READABLE: Final = TEXT_KINDS | SHEET_KINDS
 _LEGACY_NAMES: Final = {"doc": ".doc", "wps": ".wps", "xls": ".xls", "et": ".et", "ppt": ".ppt", "dps": ".dps"}
 
 
@@ -41,6 +43,16 @@ def _empty_result(status: str, warnings: list[str], agency=None, year=None, divi
             "agency_as_printed": None, "report_year": int(year) if year else None, "era": None,
             "published_on": None, "metrics": [], "checks": [], "warnings": warnings,
             "parse_status": status, **_agency_keys(ag)}
+
+
+def _legacy_ext(filename: str | None, media_type: str | None) -> str:
+    """doc / wps / et / xls / ppt / dps from the name, else from the media type; an OLE file with
+    neither is taken for a .doc (LibreOffice detects the real type from the content anyway)."""
+    ext = filename.lower().rsplit(".", 1)[-1] if filename and "." in filename else ""
+    if ext in _LEGACY_NAMES:
+        return ext
+    media = (media_type or "").lower()
+    return "xls" if "excel" in media else "et" if "kset" in media else "doc"
 
 
 def _read(data: bytes, kind: str, media_type: str | None) -> Document:
@@ -146,6 +158,17 @@ def parse_document(data: bytes, *, filename: str | None = None, media_type: str 
     if not data or data.isspace():  # (not data.strip(): that copies the whole document)
         return _empty_result("not_a_report", ["empty document"], agency, year, division)
     kind = sniff(data, filename, media_type)
+    converted = None
+    if kind == "legacy":
+        ext = _legacy_ext(filename, media_type)
+        if ext in LEGACY_READABLE:
+            try:
+                converted = convert_legacy(data, ext)
+            except UnreadableDocument as exc:          # no converter, or a file it cannot open
+                return _empty_result("unsupported_format", [
+                    f"unsupported format (.{ext}): {exc}; convert to DOCX, PDF or HTML to parse it"],
+                    agency, year, division)
+            data, kind, media_type = converted.data, converted.kind, None
     if kind in ("legacy", "xlsx", "ofd", "rtf"):
         ext = (filename or "").lower().rsplit(".", 1)[-1] if filename and "." in filename else kind
         return _empty_result("unsupported_format", [
@@ -155,7 +178,7 @@ def parse_document(data: bytes, *, filename: str | None = None, media_type: str 
         raise UnreadableDocument(f"not a document ({kind.split(':')[-1]})")
 
     doc = _read(data, kind, media_type)
-    warnings = list(doc.warnings)
+    warnings = ([converted.note] if converted else []) + list(doc.warnings)
     res = Result()
     era = detect_era(doc.rows)
     if era == "pre2019":

@@ -235,7 +235,16 @@ def number(text: str) -> float:
     return float(cleaned)
 
 
-FOOTER_MARKER = "Read-only from"  # the app's last element: the script ran to the end
+FOOTER_MARKER = "govreports ·"  # the app's last element (pipelines/dashboard/common.py): the script ran to the end
+
+TABLES_JS = """Array.from(document.querySelectorAll('[data-testid="stTable"] table')).map(t =>
+    Array.from(t.querySelectorAll('tr')).map(tr => Array.from(tr.querySelectorAll('th, td'))
+        .map(c => c.innerText.trim())))"""
+
+
+def read_tables(browser: "Chromium") -> list[list[list[str]]]:
+    """Every st.table on the page as rows of cell texts (the header row first)."""
+    return browser.evaluate(TABLES_JS) or []
 
 
 def wait_for_page(browser: Chromium, *, labels: tuple[str, ...] = (), text: str = FOOTER_MARKER,

@@ -48,7 +48,11 @@ def browser(tmp_path_factory):
         yield b
 
 
-def visit(browser, server, path: str, labels: tuple[str, ...], shot: Path | None = None) -> dict[str, float]:
+def visit(browser, server, path: str, labels: tuple[str, ...], shot: Path | None = None,
+          lang: str | None = "en") -> dict[str, float]:
+    """Load a page (in English unless `lang` says otherwise: these tests read the English labels)."""
+    if lang:
+        path += ("&" if "?" in path else "?") + f"lang={lang}"
     browser.navigate(f"{server.url}/{path}")
     metrics = wait_for_page(browser, labels=labels)
     if shot is not None:
@@ -150,13 +154,13 @@ def test_busy_warehouse_shows_a_message_not_a_traceback(sample_warehouse, browse
     try:
         assert holder.stdout.readline().strip() == "locked"
         with StreamlitServer(copy, tmp_path / "streamlit.log") as srv:
-            browser.navigate(f"{srv.url}/procurement")
+            browser.navigate(f"{srv.url}/procurement?lang=en")
             wait_for_page(browser, text="retry in a minute")
             assert "Traceback" not in browser.body_text()
             browser.screenshot(artifacts_dir / "busy.png")
             holder.stdin.close()
             holder.wait(timeout=30)
-            browser.navigate(f"{srv.url}/procurement")
+            browser.navigate(f"{srv.url}/procurement?lang=en")
             m = wait_for_page(browser, labels=("Procurement total (yuan)",))
             assert number(m["Procurement total (yuan)"]) == pytest.approx(
                 one(copy, "SELECT sum(amount_cny) FROM marts.fct_procurement"), abs=0.01)

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 TOOLS  := $(VENV)/build-tools
 export DAGSTER_HOME := $(CURDIR)
 
-.PHONY: install compiled demo test bench faults dev dashboard docs clean browser legacy-office
+.PHONY: install compiled demo test bench faults dev dashboard docs clean browser legacy-office fonts
 
 install: $(STAMP) $(TOOLS)/.installed
 
@@ -36,18 +36,25 @@ compiled: install
 	else GOVREPORTS_PURE_PYTHON=1 $(BIN)/python -m pipelines.parse.compiled build --tools $(TOOLS) --best-effort \
 	  || echo "parser not compiled: the build command failed — running pure Python"; fi
 
-demo: install compiled
+demo: install fonts compiled
 	$(BIN)/govreports demo
 
-test: install browser legacy-office compiled
+test: install fonts browser legacy-office compiled
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 # Debian's Chromium (+ CJK fonts) for the dashboard's browser tests; root on CI. Best effort: when
 # it cannot be installed the browser tests skip and say why.
-browser:
+browser: fonts
 	@command -v chromium >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    chromium fonts-noto-cjk >/dev/null ; } || echo "chromium not installed: browser tests will skip"
+
+# A CJK font (Debian's Noto CJK): the demo's scanned reports are rasterised from their text PDF,
+# whose Chinese font is not embedded; without a system CJK font the scans carry no legible text.
+fonts:
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    fonts-noto-cjk fontconfig >/dev/null ; } || echo "no CJK font installed: the demo's scanned reports will be illegible"
 
 # Debian's LibreOffice (Writer + Calc, no GUI) converts legacy .doc/.wps/.et attachments to DOCX/HTML;
 # antiword is the text-only fallback. Best effort: without them the legacy-format tests skip and say why.
@@ -57,7 +64,7 @@ legacy-office:
 	    libreoffice-writer-nogui libreoffice-calc-nogui antiword >/dev/null ; } \
 	  || echo "libreoffice/antiword not installed: legacy .doc/.wps/.et tests will skip"
 
-bench: install compiled
+bench: install fonts legacy-office compiled
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_crawl.py --quick
 	$(BIN)/python bench/bench_dbt.py

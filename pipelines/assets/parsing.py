@@ -16,6 +16,11 @@ from pipelines.warehouse.writer import ensure_raw_schema, upsert_by_document
 
 from .quarantine import UNKNOWN, known_metric_codes, quarantine
 
+# Parses by an earlier parser version that are still current, except those with the listed statuses:
+# the version after 1.1.0 reads scans (OCR) and legacy .doc/.wps/.et/.xls files and reads every other
+# document exactly as 1.1.0 did, so a nightly run re-parses only what 1.1.0 could not read.
+STILL_CURRENT = {"1.1.0": ("image_only", "unsupported_format")}
+
 # Every table a document's parse writes: a re-parse replaces all of its rows in each (idempotent).
 PARSE_TABLES = ("parsed_reports", "parsed_metrics", "parsed_rejects", "parsed_checks")
 
@@ -41,11 +46,15 @@ def documents_to_parse(con: duckdb.DuckDBPyConnection, documents: Iterable[Mappi
     busy machine may have caused it), and so is a document whose blob was missing or damaged
     (`archive:` errors: the crawl re-fetches it); a `too_large` is not (the limits are the same next night)."""
     ensure_raw_schema(con)
+    current = [(PARSER_VERSION, [])] + [(v, list(redo)) for v, redo in STILL_CURRENT.items() if v != PARSER_VERSION]
     done = {
         row[0]
         for row in con.execute(
-            "SELECT document_id FROM raw.parsed_reports WHERE parser_version = ? AND parse_status <> 'timeout' "
-            "AND coalesce(error, '') NOT LIKE ?", [PARSER_VERSION, ARCHIVE_FAULT + "%"]
+            "SELECT document_id FROM raw.parsed_reports p JOIN (SELECT unnest(?::VARCHAR[]) AS version, "
+            "unnest(?::VARCHAR[][]) AS redo) c ON p.parser_version = c.version "
+            "WHERE NOT list_contains(c.redo, p.parse_status) AND parse_status <> 'timeout' "
+            "AND coalesce(error, '') NOT LIKE ?",
+            [[v for v, _ in current], [r for _, r in current], ARCHIVE_FAULT + "%"]
         ).fetchall()
     }
     known = sorted(known_metric_codes() if known_codes is None else known_codes)
@@ -104,6 +113,8 @@ def rows_of(doc: Mapping, outcome: Mapping, *, division: str | None = None,
         "warnings": json.dumps([*result.get("warnings", []), *quarantined], ensure_ascii=False),
         **{k: result.get(k) for k in AGENCY_FIELDS},
         "agency_evidence": json.dumps(result.get("agency_evidence") or [], ensure_ascii=False),
+        "read_by": result.get("read_by"),
+        "ocr_mean_confidence": (result.get("ocr") or {}).get("mean_confidence"),
     }
     return {"report": report, "metrics": metrics, "rejects": rejects, "checks": checks}
 

@@ -43,6 +43,8 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "agency_division_code": "VARCHAR", "agency_kind": "VARCHAR", "agency_admin_level": "VARCHAR",
         "agency_sector": "VARCHAR", "agency_confidence": "DOUBLE", "agency_evidence": "VARCHAR",
         "agency_division_hint": "VARCHAR",
+        # how the values were read when not from the document's own text: 'ocr' (a scan), else null
+        "read_by": "VARCHAR", "ocr_mean_confidence": "DOUBLE",
     },
     "parsed_metrics": {
         "document_id": "VARCHAR", "metric_code": "VARCHAR", "value": "DOUBLE",

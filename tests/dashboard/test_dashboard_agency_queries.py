@@ -6,20 +6,12 @@ import hashlib
 import statistics
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from pipelines.dashboard import archive_copy
 from pipelines.dashboard import queries as q
 from pipelines.dashboard import queries_agency as qa
-
-
-def sql(path: Path, query: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(query, params or []).fetchall()
-    finally:
-        con.close()
+from warehouse_sql import sql
 
 
 def an_agency_with_an_alias(path: Path) -> tuple[str, str, str]:

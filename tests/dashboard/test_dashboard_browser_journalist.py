@@ -27,6 +27,7 @@ from dashboard_browser import (FOOTER_MARKER, PROJECT_ROOT, Chromium, StreamlitS
                                read_metrics, read_tables, wait_for_page)
 from pipelines.dashboard import labels as L
 from pipelines.dashboard.snapshot import publish_snapshot
+from warehouse_sql import one, sql as rows
 
 pytestmark = pytest.mark.slow
 
@@ -38,17 +39,6 @@ if CHROMIUM is None:
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")   # a raw code such as t3_identity__natural_person
 DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
 
-
-def rows(path: Path, query: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(query, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def one(path: Path, query: str, params: list | None = None):
-    return rows(path, query, params)[0][0]
 
 
 WORDS_JS = """(() => {  // the page's text without the Material icons' ligature names (grid_on …)

@@ -13,18 +13,7 @@ import pytest
 
 from pipelines.dashboard import queries as q
 from pipelines.dashboard.sample import build_sample_warehouse
-
-
-def sql(path: Path, query: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(query, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def one(path: Path, query: str, params: list | None = None):
-    return sql(path, query, params)[0][0]
+from warehouse_sql import one, sql
 
 
 def some_city(path: Path) -> str:

@@ -15,6 +15,7 @@ select
     r.parse_status,
     r.n_documents,
     r.published_on,
+    coalesce(r.read_by = 'ocr', false)              as is_read_by_ocr,
     case when r.report_id is null then 'missing'
          when r.parse_status = 'parsed' then 'found'
          else 'unparseable' end                     as status

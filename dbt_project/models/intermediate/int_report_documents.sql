@@ -48,7 +48,7 @@ base as (
         p.parse_status, p.parser_version, p.parsed_at, p.error as parse_error,
         p.title as parsed_title, p.agency_as_printed,
         p.report_year as parsed_report_year, p.era, p.published_on as parsed_published_on,
-        p.n_metrics, p.n_checks_failed,
+        p.n_metrics, p.n_checks_failed, p.read_by, p.ocr_mean_confidence,
         -- the agency the document itself establishes, else the one of the page that links it
         coalesce(p.agency_name, pp.parent_agency_name)   as parsed_agency_name,
         case when p.agency_name is not null then 'document'
@@ -272,6 +272,8 @@ select
     parsed_at,
     coalesce(n_metrics, 0)                              as n_metrics,
     coalesce(n_checks_failed, 0)                        as n_checks_failed,
+    read_by,
+    ocr_mean_confidence,
     published_on,
     published_on_source,
     first_fetched_at,

@@ -11,6 +11,7 @@ select
     cast(case when c.agency_kind = 'government' then y.government_deadline else y.publication_deadline end as date) as deadline,
     cast(c.is_department_deadline_passed as boolean) as is_deadline_passed,
     cast(c.published_on as date)                as published_on,
-    cast(c.is_catalogued as boolean)            as is_catalogued
+    cast(c.is_catalogued as boolean)            as is_catalogued,
+    cast(c.is_read_by_ocr as boolean)           as is_read_by_ocr
 from {{ ref('int_agency_years') }} c
 left join {{ ref('dim_year') }} y using (report_year)

@@ -46,7 +46,9 @@ select
     cast(agency_match as varchar)                   as agency_match,
     cast(report_year_source as varchar)             as report_year_source,
     cast(n_documents as integer)                    as n_documents,
-    cast(n_versions as integer)                     as n_versions
+    cast(n_versions as integer)                     as n_versions,
+    cast(coalesce(read_by = 'ocr', false) as boolean) as is_read_by_ocr,
+    cast(ocr_mean_confidence as double)             as ocr_mean_confidence
 from x
 )
 select * from new_rows

@@ -23,5 +23,7 @@ select
     nullif(trim(cast(agency_sector as varchar)), '')   as agency_sector,
     try_cast(agency_confidence as double)              as agency_confidence,
     nullif(cast(agency_evidence as varchar), '')       as agency_evidence_json,
-    nullif(trim(cast(agency_division_hint as varchar)), '') as agency_division_hint
+    nullif(trim(cast(agency_division_hint as varchar)), '') as agency_division_hint,
+    lower(nullif(trim(cast(read_by as varchar)), ''))  as read_by,
+    try_cast(ocr_mean_confidence as double)            as ocr_mean_confidence
 from src

@@ -20,6 +20,19 @@ def _pivot(df: pd.DataFrame, index: str, ctx: Ctx) -> pd.DataFrame:
     return p
 
 
+def _bars_by_year(df: pd.DataFrame, field: str, ctx: Ctx, *, columns: int, header_key: str | None = None,
+                  with_year: bool = False) -> None:
+    """Applications per report year, stacked by ``field`` (an outcome or an applicant type)."""
+    tooltip = [alt.Tooltip("report_year:O", title=header("report_year", ctx.lang))] if with_year else []
+    tooltip += [alt.Tooltip(f"{field}:N", title=header(header_key or field, ctx.lang)),
+                alt.Tooltip("value:Q", title=header("value", ctx.lang), format=",d")]
+    st.altair_chart(alt.Chart(df).mark_bar().encode(
+        x=alt.X("report_year:O", title=header("report_year", ctx.lang)),
+        y=alt.Y("sum(value):Q", title=ctx.tr("申请数", "applications")),
+        color=alt.Color(f"{field}:N", legend=alt.Legend(orient="bottom", columns=columns, title=None)),
+        tooltip=tooltip), width="stretch")
+
+
 def render_applications(ctx: Ctx) -> None:
     st.title(ctx.tr("依申请公开", "Applications"))
     st.caption(ctx.tr(
@@ -50,23 +63,12 @@ def render_applications(ctx: Ctx) -> None:
     st.subheader(ctx.tr("各年度办理结果", "Outcomes per year"))
     outcomes = df[df["measure"].isin(q.OUTCOME_MEASURES)].copy()
     outcomes["outcome"] = outcomes["measure"].map(lambda m: ctx.label("measure", m))
-    st.altair_chart(alt.Chart(outcomes).mark_bar().encode(
-        x=alt.X("report_year:O", title=header("report_year", ctx.lang)),
-        y=alt.Y("sum(value):Q", title=ctx.tr("申请数", "applications")),
-        color=alt.Color("outcome:N", legend=alt.Legend(orient="bottom", columns=3, title=None)),
-        tooltip=[alt.Tooltip("report_year:O", title=header("report_year", ctx.lang)),
-                 alt.Tooltip("outcome:N", title=header("outcome", ctx.lang)),
-                 alt.Tooltip("value:Q", title=header("value", ctx.lang), format=",d")]), width="stretch")
+    _bars_by_year(outcomes, "outcome", ctx, columns=3, with_year=True)
     by_app = load(q.applications_by_applicant, ctx.filters)
     if not by_app.empty:
         st.subheader(ctx.tr("按申请人类型的新收申请", "Received by applicant type"))
         by_app["applicant"] = by_app["applicant_type"].map(lambda a: ctx.label("applicant", a))
-        st.altair_chart(alt.Chart(by_app).mark_bar().encode(
-            x=alt.X("report_year:O", title=header("report_year", ctx.lang)),
-            y=alt.Y("sum(value):Q", title=ctx.tr("申请数", "applications")),
-            color=alt.Color("applicant:N", legend=alt.Legend(orient="bottom", columns=6, title=None)),
-            tooltip=[alt.Tooltip("applicant:N", title=header("applicant_type", ctx.lang)),
-                     alt.Tooltip("value:Q", title=header("value", ctx.lang), format=",d")]), width="stretch")
+        _bars_by_year(by_app, "applicant", ctx, columns=6, header_key="applicant_type")
     st.subheader(ctx.tr("分年度", "Per year"))
     st.dataframe(display(years.reset_index().rename(columns={"report_year": "report_year"}), ctx.lang),
                  hide_index=True, width="stretch")

@@ -15,7 +15,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import textwrap
 import time
 import urllib.parse
 from pathlib import Path
@@ -27,7 +26,7 @@ from dashboard_browser import (FOOTER_MARKER, PROJECT_ROOT, Chromium, StreamlitS
                                read_metrics, read_tables, wait_for_page)
 from pipelines.dashboard import labels as L
 from pipelines.dashboard.snapshot import publish_snapshot
-from warehouse_sql import one, sql as rows
+from warehouse_sql import hold_write_lock, one, release, sql as rows
 
 pytestmark = pytest.mark.slow
 
@@ -243,17 +242,8 @@ def test_stays_up_while_the_warehouse_is_write_locked(published, snap, browser, 
     """A writer holds the warehouse (as dbt build does): a freshly started dashboard, with nothing
     cached, still serves every page from the snapshot, says how fresh it is and that a newer build
     is under way."""
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import duckdb, sys
-        con = duckdb.connect({str(published)!r})
-        con.execute("CREATE OR REPLACE TABLE main.build_in_progress AS SELECT 1 AS x")
-        con.execute("CHECKPOINT")
-        print("locked", flush=True)
-        sys.stdin.read()
-        con.close()
-        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = hold_write_lock(published)
     try:
-        assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(duckdb.IOException):
             duckdb.connect(str(published), read_only=True).close()
         with StreamlitServer(published, tmp_path / "streamlit.log") as srv:
@@ -272,9 +262,7 @@ def test_stays_up_while_the_warehouse_is_write_locked(published, snap, browser, 
                 one(snap, "SELECT sum(amount_cny) FROM marts.fct_procurement"), abs=0.01)
             assert holder.poll() is None      # the writer held the file the whole time
     finally:
-        if holder.poll() is None:
-            holder.stdin.close()
-            holder.wait(timeout=30)
+        release(holder)
 
 
 def write_locked(path: Path) -> bool:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import duckdb
@@ -14,6 +11,7 @@ import pytest
 
 from pipelines.dashboard import queries as q
 from pipelines.dashboard.snapshot import publish_snapshot, snapshot_for, snapshot_path
+from warehouse_sql import hold_write_lock, release
 
 
 def rows(path: Path, sql: str):
@@ -36,25 +34,6 @@ def copy(warehouse, tmp_path) -> Path:
     return dst
 
 
-def hold_write_lock(path: Path) -> subprocess.Popen:
-    """A process that opens the warehouse read-write (as a dbt build does), writes to it, and holds it."""
-    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import duckdb, sys
-        con = duckdb.connect({str(path)!r})
-        con.execute("CREATE OR REPLACE TABLE main.build_in_progress AS SELECT 1 AS x")
-        con.execute("CHECKPOINT")
-        print("locked", flush=True)
-        sys.stdin.read()
-        con.close()
-        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert proc.stdout.readline().strip() == "locked"
-    return proc
-
-
-def release(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.stdin.close()
-        proc.wait(timeout=30)
 
 
 def test_publish_copies_every_mart_with_its_rows(copy):
